@@ -34,3 +34,13 @@ type StatusMsg struct {
 func Status(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
 }
+
+// BackMsg asks the root to leave the current screen (as esc does).
+type BackMsg struct{}
+
+// HomeMsg asks the root to go to Home (for example after an account is saved).
+type HomeMsg struct{}
+
+// AccountsChangedMsg tells the root that accounts were added, changed or
+// removed, so Home must reload them.
+type AccountsChangedMsg struct{}
