@@ -102,6 +102,19 @@ type KeyMaterial struct {
 	KeyAge   []byte `json:"key_age,omitempty"`
 }
 
+// Format keeps key material out of logs, panics and error messages: every
+// fmt verb prints only which parts are present, never the bytes.
+func (k KeyMaterial) Format(f fmt.State, _ rune) {
+	kind := "none"
+	switch {
+	case len(k.KeyAge) > 0:
+		kind = "age-encrypted"
+	case len(k.KeyPKCS8) > 0:
+		kind = "plain"
+	}
+	fmt.Fprintf(f, "KeyMaterial{v%d, cert %d bytes, key %s, redacted}", k.V, len(k.CertDER), kind)
+}
+
 // AuditEntry is one line of the append-only audit log. It never holds secrets.
 type AuditEntry struct {
 	V         int       `json:"v"`
@@ -118,6 +131,11 @@ var (
 	ErrNotFound      = errors.New("not found")
 	ErrDuplicateName = errors.New("an account with that name already exists")
 	ErrSchemaTooNew  = errors.New("store was written by a newer xops")
+	// ErrCorrupt marks a store file that is truncated, damaged or not an
+	// xops store at all. The message names the file and what to do.
+	ErrCorrupt = errors.New("store file is damaged")
+	// ErrClosed is returned by every method after Close.
+	ErrClosed = errors.New("store is closed")
 )
 
 // LockedError says another process holds the store file.

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// nameKey is an account's entry in the names index: names are unique
+// ignoring case, and the index's byte order is Home's display order.
+func nameKey(name string) []byte { return []byte(strings.ToLower(name)) }
+
+// checkName refuses a name the index cannot hold meaningfully.
+func checkName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return errors.New("account name is empty: give the account a name")
+	}
+	return nil
+}
+
+// Accounts returns every account that decodes, sorted by name ignoring case,
+// by walking the names index. It never reads the keys bucket, so Home stays
+// quick with thousands of accounts. Records that cannot be read come back in
+// bad (an index entry whose account is gone is reported under "names").
+func (s *Store) Accounts() (accounts []Account, bad []*RecordError, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		accts := tx.Bucket(bucketAccounts)
+		c := tx.Bucket(bucketNames).Cursor()
+		for k, id := c.First(); k != nil; k, id = c.Next() {
+			a, err := loadAccount(accts, string(k), id)
+			if err != nil {
+				var re *RecordError
+				if !errors.As(err, &re) {
+					return err
+				}
+				bad = append(bad, re)
+				continue
+			}
+			accounts = append(accounts, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return accounts, bad, nil
+}
+
+// AccountByName finds an account by name, ignoring case. An unknown name
+// wraps ErrNotFound; a record that cannot be read is its *RecordError.
+func (s *Store) AccountByName(name string) (Account, error) {
+	var a Account
+	err := s.view(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketNames).Get(nameKey(name))
+		if id == nil {
+			return fmt.Errorf("no account is named %q: %w", name, ErrNotFound)
+		}
+		var err error
+		a, err = loadAccount(tx.Bucket(bucketAccounts), strings.ToLower(name), id)
+		return err
+	})
+	return a, err
+}
+
+// Account finds an account by id (ErrNotFound when there is none).
+func (s *Store) Account(id string) (Account, error) {
+	var a Account
+	err := s.view(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketAccounts).Get([]byte(id))
+		if raw == nil {
+			return fmt.Errorf("no account has id %q: %w", id, ErrNotFound)
+		}
+		var err error
+		a, err = decodeRecord[Account](bucketAccounts, id, raw)
+		return err
+	})
+	return a, err
+}
+
+// HasAccounts reports whether any account is linked, looking at one index key.
+func (s *Store) HasAccounts() (bool, error) {
+	var has bool
+	err := s.view(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketNames).Cursor().First()
+		has = k != nil
+		return nil
+	})
+	return has, err
+}
+
+// loadAccount follows a names index entry to its account.
+func loadAccount(accts *bolt.Bucket, indexKey string, id []byte) (Account, error) {
+	raw := accts.Get(id)
+	if raw == nil {
+		return Account{}, &RecordError{Bucket: string(bucketNames), Key: indexKey,
+			Err: fmt.Errorf("it points to account %s, which does not exist; run `xops store check`", id)}
+	}
+	return decodeRecord[Account](bucketAccounts, string(id), raw)
+}

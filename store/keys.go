@@ -1,0 +1,143 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// checkKeyMaterial refuses key material that could not be used later.
+func checkKeyMaterial(credID string, km KeyMaterial) error {
+	switch {
+	case credID == "":
+		return errors.New("key material needs a credential id")
+	case len(km.CertDER) == 0:
+		return fmt.Errorf("key material of credential %s has no certificate", credID)
+	case (len(km.KeyPKCS8) > 0) == (len(km.KeyAge) > 0):
+		return fmt.Errorf("key material of credential %s must hold exactly one key, plain (PKCS#8) or age-encrypted", credID)
+	}
+	return nil
+}
+
+// PutKey stores (or replaces) a credential's certificate and private key.
+// The bytes are kept as given; the store never interprets them.
+func (s *Store) PutKey(credID string, km KeyMaterial) error {
+	if err := checkKeyMaterial(credID, km); err != nil {
+		return err
+	}
+	km.V = RecordVersion
+	raw, err := encodeRecord(km)
+	if err != nil {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketKeys).Put([]byte(credID), raw); err != nil {
+			return fmt.Errorf("writing the key of credential %s: %w", credID, err)
+		}
+		return nil
+	})
+}
+
+// Key returns a credential's key material (ErrNotFound when there is none).
+func (s *Store) Key(credID string) (KeyMaterial, error) {
+	var km KeyMaterial
+	err := s.view(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketKeys).Get([]byte(credID))
+		if raw == nil {
+			return fmt.Errorf("no key material for credential %q: %w", credID, ErrNotFound)
+		}
+		var err error
+		// Decoding copies the bytes out of the memory map, which dies with tx.
+		km, err = decodeRecord[KeyMaterial](bucketKeys, credID, raw)
+		return err
+	})
+	return km, err
+}
+
+// DeleteKey removes a credential's key material; deleting a key that is not
+// there is not an error. A key an account still names is refused, so an
+// account never points at a key that is gone (DeleteAccount and
+// UpdateAccount remove keys with their credentials).
+func (s *Store) DeleteKey(credID string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if owner, ok := keyOwner(tx, credID); ok {
+			return fmt.Errorf("the key of credential %s is still used by account %q; drop the credential from the account instead", credID, owner)
+		}
+		if err := tx.Bucket(bucketKeys).Delete([]byte(credID)); err != nil {
+			return fmt.Errorf("deleting the key of credential %s: %w", credID, err)
+		}
+		return nil
+	})
+}
+
+// keyOwner finds the account that names credID. It scans the accounts, which
+// is fine for a rare delete and keeps Accounts() free of key lookups.
+func keyOwner(tx *bolt.Tx, credID string) (string, bool) {
+	needle := []byte(`"` + credID + `"`)
+	c := tx.Bucket(bucketAccounts).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !bytes.Contains(v, needle) {
+			continue // cheap pre-filter before decoding
+		}
+		a, err := decodeRecord[Account](bucketAccounts, string(k), v)
+		if err != nil {
+			continue
+		}
+		for _, cr := range a.Credentials {
+			if cr.ID == credID {
+				return a.Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// RewriteKeys passes every stored key through fn and writes the results back
+// in one transaction, together with the given settings: setting, changing
+// or removing the passphrase re-encrypts all keys or none. If fn fails for
+// any key, nothing is written and the error is returned wrapped.
+func (s *Store) RewriteKeys(fn func(credID string, km KeyMaterial) (KeyMaterial, error), settings map[string][]byte) error {
+	return s.update(func(tx *bolt.Tx) error {
+		keys := tx.Bucket(bucketKeys)
+		type rewritten struct {
+			id  []byte
+			raw []byte
+		}
+		var out []rewritten
+		c := keys.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			id := string(k)
+			km, err := decodeRecord[KeyMaterial](bucketKeys, id, v)
+			if err != nil {
+				return err
+			}
+			var next KeyMaterial
+			err = callCaller(func() error {
+				var err error
+				next, err = fn(id, km)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("rewriting the key of credential %s: %w", id, err)
+			}
+			if err := checkKeyMaterial(id, next); err != nil {
+				return err
+			}
+			next.V = RecordVersion
+			raw, err := encodeRecord(next)
+			if err != nil {
+				return err
+			}
+			// Puts wait until the walk is over: changing a bucket under its cursor is unsafe.
+			out = append(out, rewritten{[]byte(id), raw})
+		}
+		for _, r := range out {
+			if err := keys.Put(r.id, r.raw); err != nil {
+				return fmt.Errorf("writing the key of credential %s: %w", r.id, err)
+			}
+		}
+		return putSettings(tx, settings)
+	})
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DefaultTimeout is how long an operation waits for another process to let
+// go of the file before it gives up with a *LockedError.
+const DefaultTimeout = 2 * time.Second
+
+// Options tune a Store. The zero value is ready to use.
+type Options struct {
+	// Timeout bounds the wait for the file lock of each operation (zero: DefaultTimeout).
+	Timeout time.Duration
+	// Now is the store's clock, used to stamp audit entries and new accounts
+	// (nil: time.Now). Tests inject a fixed clock.
+	Now func() time.Time
+}
+
+// Store is an xops store file. It does not keep the file open: every method
+// opens bbolt, runs one transaction and closes it again, so a TUI left open in
+// one SSH session never locks out `xops accounts …` run from cron. Readers
+// take a shared lock and do not block each other.
+//
+// A Store is safe for use by several goroutines; writers inside one process
+// queue on a mutex instead of polling the file lock.
+type Store struct {
+	path     string
+	timeout  time.Duration
+	now      func() time.Time
+	warnings []string
+
+	// mu orders this process's own operations so that in-process writers wait
+	// on a mutex rather than on bbolt's 50 ms flock polling.
+	mu     sync.RWMutex
+	closed atomic.Bool
+}
+
+// DefaultPath is where the store lives unless --store / XOPS_STORE say
+// otherwise: $XDG_DATA_HOME/xops/xops.db, else ~/.local/share/xops/xops.db.
+func DefaultPath() (string, error) {
+	// The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+	if dir := os.Getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "xops", "xops.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the default store location: %w; set XDG_DATA_HOME or pass --store", err)
+	}
+	return filepath.Join(home, ".local", "share", "xops", "xops.db"), nil
+}
+
+// Open opens the store at path, creating its folder (0700) and the file
+// (0600) when they are missing. A new file gets every bucket and the schema
+// version in one step, so no other process ever sees it half made.
+//
+// An existing file is only read here: a file written by a newer xops is
+// refused with an error wrapping ErrSchemaTooNew and is not written at all.
+// Folder and file permissions that are more open than 0700/0600 do not stop
+// the store; they are reported by Warnings.
+func Open(path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store path is empty: pass --store PATH or leave it unset for the default")
+	}
+	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTimeout
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.ensureDir(); err != nil {
+		return nil, err
+	}
+	if err := s.ensureFile(); err != nil {
+		return nil, err
+	}
+	// The schema check runs read-only: a newer file must not be touched.
+	if err := s.view(func(*bolt.Tx) error { return nil }); err != nil {
+		return nil, err
+	}
+	s.collectFileWarning()
+	return s, nil
+}
+
+// Path is the store file.
+func (s *Store) Path() string { return s.path }
+
+// Warnings lists what Open noticed but did not refuse, such as a store file
+// other users can read; each says how to fix it.
+func (s *Store) Warnings() []string { return append([]string(nil), s.warnings...) }
+
+// Close ends the use of the store. No file is held between operations, so
+// there is nothing to flush; later calls return ErrClosed.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	return nil
+}
+
+// Generation is a counter every write transaction increments. The TUI polls
+// it to notice, cheaply, that another process changed the store.
+func (s *Store) Generation() (uint64, error) {
+	var g uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		g = generation(tx)
+		return nil
+	})
+	return g, err
+}

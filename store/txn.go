@@ -1,0 +1,160 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime/debug"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// view runs fn in a read-only transaction under a shared file lock.
+func (s *Store) view(fn func(*bolt.Tx) error) error { return s.run(false, fn) }
+
+// update runs fn in a write transaction under the exclusive file lock and
+// bumps the generation when fn succeeds.
+func (s *Store) update(fn func(*bolt.Tx) error) error { return s.run(true, fn) }
+
+// callerPanic carries a panic raised by caller code (an UpdateAccount fn)
+// through run's recovery untouched: it is the caller's bug, not a damaged file.
+type callerPanic struct{ value any }
+
+// callCaller runs caller-supplied code inside a transaction.
+func callCaller(fn func() error) error {
+	defer func() {
+		if r := recover(); r != nil {
+			panic(callerPanic{r})
+		}
+	}()
+	return fn()
+}
+
+// run opens the file for exactly one transaction. It never leaves the file
+// open or locked, never waits longer than the timeout for the lock, and turns
+// the panics and memory faults that bbolt can raise on a damaged file into an
+// error naming the file.
+func (s *Store) run(write bool, fn func(*bolt.Tx) error) (err error) {
+	if s.closed.Load() {
+		return fmt.Errorf("%s: %w", s.path, ErrClosed)
+	}
+	if write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+
+	var file *os.File
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		// bbolt may panic half way through Open: closing the file releases its lock.
+		if file != nil {
+			_ = file.Close()
+		}
+		if cp, ok := r.(callerPanic); ok {
+			panic(cp.value)
+		}
+		err = s.corrupt(fmt.Errorf("reading it failed: %v", r))
+	}()
+	// bbolt reads through a memory map; on a truncated file that faults
+	// (SIGBUS). This turns the fault into a panic the defer above recovers.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{
+		Timeout:  s.timeout,
+		ReadOnly: !write,
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			// Never create here: a store deleted under our feet must not
+			// silently come back empty (Open is where stores are made).
+			f, err := os.OpenFile(name, flag&^os.O_CREATE, perm)
+			if err != nil {
+				return nil, err
+			}
+			file = f
+			// bbolt would format an empty file as a new database.
+			if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
+				_ = f.Close()
+				file = nil
+				return nil, errEmptyFile
+			}
+			return f, nil
+		},
+	})
+	if err != nil {
+		return s.openError(err)
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing %s: %w", s.path, cerr)
+		}
+	}()
+
+	body := func(tx *bolt.Tx) error {
+		if err := s.checkSize(tx, file); err != nil {
+			return err
+		}
+		if err := s.checkLayout(tx); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if write {
+			return bumpGeneration(tx)
+		}
+		return nil
+	}
+	if write {
+		return db.Update(body)
+	}
+	return db.View(body)
+}
+
+var errEmptyFile = errors.New("the file is empty (0 bytes)")
+
+// checkSize catches a truncated file before any page beyond its end is read.
+func (s *Store) checkSize(tx *bolt.Tx, f *os.File) error {
+	if f == nil {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("checking the size of %s: %w", s.path, err)
+	}
+	if need := tx.Size(); fi.Size() < need {
+		return s.corrupt(fmt.Errorf("it is truncated: %d bytes where at least %d are needed", fi.Size(), need))
+	}
+	return nil
+}
+
+// openError explains why bbolt could not open the file.
+func (s *Store) openError(err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return &LockedError{Path: s.path}
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("store file %s no longer exists (moved or deleted?); run xops again to create a new one, or restore a backup: %w", s.path, err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot open %s: %w; check that you own it (chmod 600 %s)", s.path, err, s.path)
+	case errors.Is(err, errEmptyFile):
+		return s.corrupt(err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return s.corrupt(fmt.Errorf("it is not a bbolt database or its header is damaged (%w)", err))
+	default:
+		return fmt.Errorf("opening %s: %w", s.path, err)
+	}
+}
+
+// corrupt wraps a problem with the file itself in ErrCorrupt, naming the file
+// and the way out.
+func (s *Store) corrupt(err error) error {
+	return fmt.Errorf("%s cannot be used: %w; run `xops store check --store %s` to see the damage, or restore a backup (`xops store backup` makes one): %w",
+		s.path, err, s.path, ErrCorrupt)
+}
