@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -147,6 +148,9 @@ func (s *Store) openError(err error) error {
 		return s.corrupt(err)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return s.corrupt(fmt.Errorf("it is not a bbolt database or its header is damaged (%w)", err))
+	case strings.HasPrefix(err.Error(), "file size too small"):
+		// bbolt has no sentinel for a file shorter than its two meta pages.
+		return s.corrupt(fmt.Errorf("it is truncated (%w)", err))
 	default:
 		return fmt.Errorf("opening %s: %w", s.path, err)
 	}
