@@ -1,0 +1,105 @@
+package verifyview
+
+import (
+	"fmt"
+
+	"github.com/xops/xops/entra"
+)
+
+// CheckTitle is the human title of a verification check, as the screen lists
+// it. An id xops does not know (a newer entra) is shown as it is.
+func CheckTitle(id entra.CheckID) string {
+	switch id {
+	case entra.CheckCertificateLocal:
+		return "Certificate and key on this machine"
+	case entra.CheckTenant:
+		return "Tenant exists"
+	case entra.CheckOrganization:
+		return "Organization domain belongs to the tenant"
+	case entra.CheckApp:
+		return "App registration"
+	case entra.CheckCertificate:
+		return "Entra accepts our certificate"
+	case entra.CheckExchangePermission:
+		return "Exchange.ManageAsApp granted"
+	case entra.CheckGlobalReader:
+		return "Global Reader assigned"
+	case entra.CheckExchange:
+		return "Exchange Online answers"
+	}
+	return string(id)
+}
+
+// StepName is the short human name of a step, as the checklist and the
+// verification screen call it.
+func StepName(s entra.Step) string {
+	switch s {
+	case entra.StepRegisterApp:
+		return "Register the app"
+	case entra.StepAddExchangePermission:
+		return "Add the Exchange.ManageAsApp permission"
+	case entra.StepGrantAdminConsent:
+		return "Grant admin consent"
+	case entra.StepAssignGlobalReader:
+		return "Assign the Global Reader role"
+	case entra.StepCopyIDs:
+		return "Copy the IDs"
+	case entra.StepEnterIDs:
+		return "Enter the IDs in the account form"
+	case entra.StepGenerateKey:
+		return "Generate the key and certificate"
+	case entra.StepUploadCertificate:
+		return "Upload the certificate"
+	}
+	return string(s)
+}
+
+// StepLabel names a step with its number on the checklist ("3. Grant admin
+// consent"), so the admin finds it there. Steps xops performs itself (the
+// form, the key) carry no number.
+func StepLabel(s entra.Step) string {
+	if n := stepNumber(s); n > 0 {
+		return fmt.Sprintf("%d. %s", n, StepName(s))
+	}
+	return StepName(s)
+}
+
+// shortStep is the step as the help bar names it: "step 3", "the form".
+func shortStep(s entra.Step) string {
+	if n := stepNumber(s); n > 0 {
+		return fmt.Sprintf("step %d", n)
+	}
+	switch s {
+	case entra.StepEnterIDs:
+		return "the form"
+	case entra.StepGenerateKey:
+		return "the key"
+	}
+	return string(s)
+}
+
+// stepRef names a step inside a sentence: "step 3 (Grant admin consent)",
+// "the IDs in the account form".
+func stepRef(s entra.Step) string {
+	if n := stepNumber(s); n > 0 {
+		return fmt.Sprintf("step %d (%s)", n, StepName(s))
+	}
+	switch s {
+	case entra.StepEnterIDs:
+		return "the IDs in the account form"
+	case entra.StepGenerateKey:
+		return "the key and certificate"
+	}
+	return string(s)
+}
+
+// stepNumber is the step's place on the checklist, from 1; 0 when it is not
+// a checklist step.
+func stepNumber(s entra.Step) int {
+	for i, c := range entra.ChecklistSteps {
+		if c == s {
+			return i + 1
+		}
+	}
+	return 0
+}
