@@ -1,0 +1,81 @@
+package entra
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Endpoints are the hosts one verification talks to: a cloud's, possibly with
+// overrides for private clouds and test rigs.
+type Endpoints struct {
+	// Cloud is the name of the cloud the endpoints start from.
+	Cloud string
+	// Login, Graph and Exchange are absolute URLs without a trailing slash.
+	Login, Graph, Exchange string
+	// InstanceDiscovery tells MSAL to ask Microsoft which authority hosts are
+	// genuine. It is false whenever the login host is overridden: a private
+	// host is not on Microsoft's list and discovery would reject it.
+	InstanceDiscovery bool
+}
+
+// ResolveEndpoints starts from the named cloud (empty means global) and applies
+// the overrides that are not empty. An override must be an absolute https URL;
+// plain http is allowed for loopback hosts only (127.0.0.1, localhost, [::1]).
+// Errors name the flag to fix.
+func ResolveEndpoints(cloud, authorityHost, exchangeURL, graphURL string) (Endpoints, error) {
+	c, err := CloudByName(cloud)
+	if err != nil {
+		return Endpoints{}, err
+	}
+	ep := Endpoints{Cloud: c.Name, Login: c.Login, Graph: c.Graph, Exchange: c.Exchange, InstanceDiscovery: true}
+	overrides := []struct {
+		flag, value string
+		dst         *string
+	}{
+		{"--authority-host", authorityHost, &ep.Login},
+		{"--exchange-url", exchangeURL, &ep.Exchange},
+		{"--graph-url", graphURL, &ep.Graph},
+	}
+	for _, o := range overrides {
+		if strings.TrimSpace(o.value) == "" {
+			continue
+		}
+		u, err := checkOverride(o.flag, o.value)
+		if err != nil {
+			return Endpoints{}, err
+		}
+		*o.dst = u
+	}
+	if strings.TrimSpace(authorityHost) != "" {
+		ep.InstanceDiscovery = false
+	}
+	return ep, nil
+}
+
+// checkOverride validates one endpoint override and returns it without a
+// trailing slash.
+func checkOverride(flag, raw string) (string, error) {
+	v := strings.TrimSpace(raw)
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("%s: %q is not an absolute URL; give one like https://login.example.com", flag, raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%s: %q must not carry a user, query or fragment; give just scheme, host and optional path", flag, raw)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("%s: %q uses plain http; use https (http is accepted only for 127.0.0.1, localhost and [::1])", flag, raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,293 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // the portal's thumbprint is SHA-1; it identifies, it does not protect
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNoSuchApp is returned by the admin-center actions for an unknown app id.
+var ErrNoSuchApp = errors.New("no such app registration in the sandbox tenant")
+
+// tenantState is everything the simulated Entra admin center remembers. It is
+// what MarshalState writes, so its fields are stable JSON.
+type tenantState struct {
+	Version        int                     `json:"version"`
+	TenantID       string                  `json:"tenant_id"`
+	Domain         string                  `json:"domain"`
+	ExchangeOnline bool                    `json:"exchange_online"`
+	Apps           map[string]*application `json:"apps"`
+	// Foreign are other tenants the login endpoint knows (domain → tenant id),
+	// so a domain that belongs to someone else can be simulated.
+	Foreign map[string]foreignTenant `json:"foreign,omitempty"`
+}
+
+// foreignTenant is a tenant other than the sandbox's own.
+type foreignTenant struct {
+	TenantID string `json:"tenant_id"`
+	// Instance is its cloud_instance_name; a value other than
+	// microsoftonline.com simulates a national-cloud tenant.
+	Instance string `json:"instance,omitempty"`
+}
+
+// application is one app registration and its service principal.
+type application struct {
+	AppID    string `json:"app_id"`
+	ObjectID string `json:"object_id"`
+	Name     string `json:"name"`
+	Disabled bool   `json:"disabled,omitempty"`
+	// ExchangePermission: Exchange.ManageAsApp is in requiredResourceAccess.
+	ExchangePermission bool `json:"exchange_permission,omitempty"`
+	// ExchangeConsented: an admin granted it (an app role assignment exists).
+	ExchangeConsented bool `json:"exchange_consented,omitempty"`
+	// GlobalReader: the service principal holds the Global Reader role.
+	GlobalReader bool `json:"global_reader,omitempty"`
+	// BlockedByPolicy: a Conditional Access policy blocks its sign-in.
+	BlockedByPolicy bool          `json:"blocked_by_policy,omitempty"`
+	Certificates    []uploadedKey `json:"certificates,omitempty"`
+}
+
+// uploadedKey is a certificate uploaded under Certificates & secrets.
+type uploadedKey struct {
+	DER       []byte    `json:"der"`
+	SHA1      string    `json:"sha1"`
+	SHA256    string    `json:"sha256"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+}
+
+// stateVersion is the MarshalState format version.
+const stateVersion = 1
+
+// newGUID returns a random version-4 UUID string.
+func newGUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("sandbox: reading randomness: %v", err))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// RegisterApp performs the register-app step and returns the new Application
+// (client) ID.
+func (s *Sandbox) RegisterApp(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", errors.New("sandbox: register app: the name is empty; give the app a display name")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := &application{AppID: newGUID(), ObjectID: newGUID(), Name: name}
+	s.state.Apps[a.AppID] = a
+	return a.AppID, nil
+}
+
+// app finds an app by id; the caller holds s.mu.
+func (s *Sandbox) app(appID string) (*application, error) {
+	a, ok := s.state.Apps[strings.ToLower(strings.TrimSpace(appID))]
+	if !ok {
+		return nil, fmt.Errorf("sandbox: app %q: %w", appID, ErrNoSuchApp)
+	}
+	return a, nil
+}
+
+// update runs f on an app under the lock.
+func (s *Sandbox) update(appID string, f func(a *application) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.app(appID)
+	if err != nil {
+		return err
+	}
+	return f(a)
+}
+
+// AddExchangePermission performs add-exchange-permission: Exchange.ManageAsApp
+// joins the app's required permissions (not yet consented).
+func (s *Sandbox) AddExchangePermission(appID string) error {
+	return s.update(appID, func(a *application) error { a.ExchangePermission = true; return nil })
+}
+
+// RemoveExchangePermission undoes AddExchangePermission (and its consent).
+func (s *Sandbox) RemoveExchangePermission(appID string) error {
+	return s.update(appID, func(a *application) error {
+		a.ExchangePermission, a.ExchangeConsented = false, false
+		return nil
+	})
+}
+
+// GrantAdminConsent performs grant-admin-consent: it grants what the app
+// requires at this moment, as the portal's button does. Granting before the
+// permission is added grants nothing.
+func (s *Sandbox) GrantAdminConsent(appID string) error {
+	return s.update(appID, func(a *application) error {
+		if a.ExchangePermission {
+			a.ExchangeConsented = true
+		}
+		return nil
+	})
+}
+
+// RevokeAdminConsent removes the granted permission.
+func (s *Sandbox) RevokeAdminConsent(appID string) error {
+	return s.update(appID, func(a *application) error { a.ExchangeConsented = false; return nil })
+}
+
+// AssignGlobalReader performs assign-global-reader for the app.
+func (s *Sandbox) AssignGlobalReader(appID string) error {
+	return s.update(appID, func(a *application) error { a.GlobalReader = true; return nil })
+}
+
+// RemoveGlobalReader takes the role away again.
+func (s *Sandbox) RemoveGlobalReader(appID string) error {
+	return s.update(appID, func(a *application) error { a.GlobalReader = false; return nil })
+}
+
+// DisableApp turns sign-in off for the app's service principal.
+func (s *Sandbox) DisableApp(appID string) error {
+	return s.update(appID, func(a *application) error { a.Disabled = true; return nil })
+}
+
+// SetConditionalAccessBlock makes a Conditional Access policy block (or stop
+// blocking) the app's sign-ins, as AADSTS53003.
+func (s *Sandbox) SetConditionalAccessBlock(appID string, blocked bool) error {
+	return s.update(appID, func(a *application) error { a.BlockedByPolicy = blocked; return nil })
+}
+
+// DeleteApp removes the registration, so its id is unknown afterwards.
+func (s *Sandbox) DeleteApp(appID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.app(appID)
+	if err != nil {
+		return err
+	}
+	delete(s.state.Apps, a.AppID)
+	return nil
+}
+
+// UploadCertificate performs upload-certificate with a .cer/.pem/.crt file's
+// bytes (PEM or DER). Like the portal it takes the public certificate only,
+// RSA only, not signed with SHA-1 or MD5, and not expired.
+func (s *Sandbox) UploadCertificate(appID string, certPEMorDER []byte) error {
+	cert, err := parseUpload(certPEMorDER)
+	if err != nil {
+		return fmt.Errorf("sandbox: upload certificate: %w", err)
+	}
+	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
+		return errors.New("sandbox: upload certificate: the key is not RSA; Entra accepts RSA certificates only")
+	}
+	switch cert.SignatureAlgorithm {
+	case x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
+		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS:
+	default:
+		return fmt.Errorf("sandbox: upload certificate: signed with %s; Entra wants SHA-256, SHA-384 or SHA-512", cert.SignatureAlgorithm)
+	}
+	now := s.now()
+	if now.After(cert.NotAfter) {
+		return fmt.Errorf("sandbox: upload certificate: it expired on %s; make a new one", cert.NotAfter.UTC().Format(time.RFC3339))
+	}
+	s1 := sha1.Sum(cert.Raw) //nolint:gosec // thumbprint, as the portal shows it
+	s256 := sha256.Sum256(cert.Raw)
+	key := uploadedKey{
+		DER: cert.Raw, SHA1: strings.ToUpper(hex.EncodeToString(s1[:])), SHA256: hex.EncodeToString(s256[:]),
+		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter,
+	}
+	return s.update(appID, func(a *application) error {
+		for _, k := range a.Certificates {
+			if k.SHA256 == key.SHA256 {
+				return errors.New("sandbox: upload certificate: this certificate is already uploaded on the app")
+			}
+		}
+		a.Certificates = append(a.Certificates, key)
+		return nil
+	})
+}
+
+// parseUpload reads one certificate and refuses anything holding a private key.
+func parseUpload(data []byte) (*x509.Certificate, error) {
+	if len(data) == 0 {
+		return nil, errors.New("the file is empty; choose the .cer file xops saved")
+	}
+	if strings.Contains(string(data), "PRIVATE KEY") {
+		return nil, errors.New("the file holds a private key; upload the public certificate only (the .cer file)")
+	}
+	if block, _ := pem.Decode(data); block != nil {
+		if block.Type != "CERTIFICATE" {
+			return nil, fmt.Errorf("the PEM block is %q, not CERTIFICATE", block.Type)
+		}
+		data = block.Bytes
+	}
+	cert, err := x509.ParseCertificate(data)
+	if err != nil {
+		return nil, fmt.Errorf("not a certificate (PEM or DER): %w", err)
+	}
+	return cert, nil
+}
+
+// SetExchangeOnline switches the tenant's Exchange Online subscription. Off,
+// tokens for Exchange fail with AADSTS500011 as in a tenant without it.
+func (s *Sandbox) SetExchangeOnline(enabled bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.ExchangeOnline = enabled
+}
+
+// AddForeignTenant makes the login endpoint know another tenant by id and
+// domain: a domain the admin typed that belongs to someone else. A non-empty
+// instance other than microsoftonline.com (e.g. microsoftonline.us) puts it in
+// another national cloud.
+func (s *Sandbox) AddForeignTenant(tenantID, domain, instance string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.Foreign[strings.ToLower(domain)] = foreignTenant{TenantID: strings.ToLower(tenantID), Instance: instance}
+}
+
+// MarshalState returns the tenant's state (apps, permissions, roles and
+// uploaded certificates) as JSON, so `xops --sandbox` can keep it across runs.
+// It holds no private key.
+func (s *Sandbox) MarshalState() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := json.Marshal(s.state)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: encode state: %w", err)
+	}
+	return b, nil
+}
+
+// LoadState replaces the tenant's state with one MarshalState wrote.
+func (s *Sandbox) LoadState(data []byte) error {
+	var st tenantState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("sandbox: decode state: %w", err)
+	}
+	if st.Version != stateVersion {
+		return fmt.Errorf("sandbox: state version %d is not supported (want %d)", st.Version, stateVersion)
+	}
+	if !isGUID(st.TenantID) || st.Domain == "" {
+		return errors.New("sandbox: state: tenant id or domain missing")
+	}
+	if st.Apps == nil {
+		st.Apps = map[string]*application{}
+	}
+	if st.Foreign == nil {
+		st.Foreign = map[string]foreignTenant{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = st
+	return nil
+}
