@@ -61,7 +61,7 @@ func TestFailedConsentNamesStepAndJumps(t *testing.T) {
 		"Step to fix: 3. Grant admin consent",
 		"How: In the app's API permissions, press \"Grant admin consent for Contoso\"",
 		"✓ Global Reader assigned",
-		"– Exchange Online answers (skipped: an earlier check failed)",
+		"– Exchange Online answers (skipped)",
 		"✗ Fix step 3 (Grant admin consent), then retry.",
 		"Retrying in 15s",
 	)

@@ -106,7 +106,7 @@ func (m *Model) checkRow(id entra.CheckID, r entra.CheckResult, have bool) strin
 	case !have:
 		mark, note = m.styles.Muted.Render("·"), "not run"
 	case r.Skipped:
-		mark, note = m.styles.Muted.Render("–"), "skipped: an earlier check failed"
+		mark, note = m.styles.Muted.Render("–"), "skipped"
 	case r.OK:
 		mark = m.styles.OK.Render("✓")
 	default:
