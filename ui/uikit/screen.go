@@ -44,3 +44,11 @@ type HomeMsg struct{}
 // AccountsChangedMsg tells the root that accounts were added, changed or
 // removed, so Home must reload them.
 type AccountsChangedMsg struct{}
+
+// BackHandler is implemented by screens that use esc themselves while
+// HandlesBack reports true (a wizard going back a step, a dialog closing).
+// Otherwise the root treats esc as "leave this screen". A screen that runs
+// out of its own steps sends BackMsg.
+type BackHandler interface {
+	HandlesBack() bool
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The smallest frame every page is designed to read at.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// roomyHeight is the height from which the header gets a blank row under it.
+const roomyHeight = 20
+
+// navInnerWidth fits the longest entry ("▸ Integrations").
+const navInnerWidth = 14
+
+// layout is the frame cut into regions. It is computed in one place
+// (computeLayout) on every window size change and whenever the help bar
+// changes height, and the sizes are handed down to the pages.
+type layout struct {
+	width, height int
+	tooSmall      bool
+	nav           bool // the side navigation is drawn
+	navWidth      int  // outer width of the side navigation (0 without it)
+	contentWidth  int
+	headerHeight  int // the header, and a blank row under it where there is room
+	bodyHeight    int // rows between the header and the status line
+	helpHeight    int
+}
+
+// computeLayout cuts a width×height frame into header (1 row, plus a blank
+// one from roomyHeight rows up), body (side navigation and page), status line
+// (1 row) and help (helpHeight rows).
+func computeLayout(width, height int, nav bool, helpHeight int) layout {
+	l := layout{width: width, height: height, nav: nav}
+	if width < minWidth || height < minHeight {
+		l.tooSmall = true
+		return l
+	}
+	l.headerHeight = 1
+	if height >= roomyHeight {
+		l.headerHeight = 2
+	}
+	// The full help may not push the page below a few readable rows.
+	l.helpHeight = max(1, min(helpHeight, height-l.headerHeight-1-6))
+	l.bodyHeight = height - l.headerHeight - 1 - l.helpHeight
+	if nav {
+		// inner + padding + border + margin, as uikit.Styles.Nav draws it
+		l.navWidth = navInnerWidth + 3
+	}
+	l.contentWidth = width - l.navWidth
+	return l
+}
+
+// fit clips or pads s to exactly width×height cells, so that no page can
+// push the frame out of shape whatever it draws. Lines are cut with ANSI
+// awareness; short lines are padded with spaces.
+func fit(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	for i, ln := range lines {
+		w := ansi.StringWidth(ln)
+		if w > width {
+			ln = ansi.Truncate(ln, width, "…")
+			w = ansi.StringWidth(ln)
+		}
+		lines[i] = ln + strings.Repeat(" ", max(0, width-w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap breaks plain text into lines no wider than width, at spaces only:
+// flags like --store and IDs must never be split at their hyphens. A word
+// wider than the line is cut hard.
+func wrap(text string, width int) string {
+	return hangingWrap(text, width, "")
+}
+
+// hangingWrap is wrap with continuation lines indented by indent (for
+// numbered lists).
+func hangingWrap(text string, width int, indent string) string {
+	if width <= 0 {
+		return text
+	}
+	if ansi.StringWidth(indent) >= width {
+		indent = ""
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line, lineW := "", 0
+		flush := func() {
+			out = append(out, line)
+			line, lineW = indent, ansi.StringWidth(indent)
+		}
+		first := true
+		for _, word := range strings.Fields(para) {
+			ww := ansi.StringWidth(word)
+			switch {
+			case first:
+				line, lineW, first = word, ww, false
+			case lineW+1+ww <= width:
+				line += " " + word
+				lineW += 1 + ww
+			default:
+				flush()
+				line += word
+				lineW += ww
+			}
+			for lineW > width { // a word wider than the line
+				cut := ansi.Truncate(line, width, "")
+				rest := strings.TrimPrefix(line, cut)
+				line = cut
+				flush()
+				line += rest
+				lineW = ansi.StringWidth(line)
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+// truncate cuts s to width cells with an ellipsis.
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// tooSmallView is drawn instead of the pages when the terminal cannot hold
+// them: garbled half-pages help no one.
+func tooSmallView(width, height int) string {
+	msg := fmt.Sprintf("make the terminal larger (needs %d×%d, now %d×%d)\n\nq quits", minWidth, minHeight, width, height)
+	if width <= 0 || height <= 0 {
+		return msg
+	}
+	body := wrap(msg, width)
+	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, body)
+}

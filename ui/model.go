@@ -1,0 +1,370 @@
+// Package ui is xops's terminal interface: one root model that owns the
+// frame (size, colours, status line, help bar, side navigation) and routes
+// everything else to the page on screen. Where the admin is, and where each
+// key leads, is decided by flow's navigation reducer; this package turns keys
+// into flow events and flow effects into commands.
+package ui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/ui/uikit"
+)
+
+// Deps is what the TUI needs from the rest of xops.
+type Deps struct {
+	// Store reads the accounts Home lists.
+	Store     flow.AccountReader
+	StorePath string
+	Cloud     string
+	Version   string
+	// Sandbox shows a SANDBOX badge on every page.
+	Sandbox bool
+	// NoColor is set when NO_COLOR is (any non-empty value).
+	NoColor bool
+	// Changes, when set, is a cheap generation counter of the store. It is
+	// polled every ~2s; when it moves (another xops changed the store), the
+	// accounts are read again.
+	Changes func() (uint64, error)
+	// Wizard, when set, makes the link wizard ("Link a New Microsoft
+	// Account"). Nil shows a page that says what comes next.
+	Wizard func() uikit.Screen
+}
+
+// navMsg asks the root to apply a navigation event. Pages return it from
+// commands instead of navigating themselves.
+type navMsg struct{ event flow.Event }
+
+// navigate returns the command a page uses to move the admin.
+func navigate(e flow.Event) tea.Cmd { return func() tea.Msg { return navMsg{event: e} } }
+
+// Model is the root of the TUI. It is a tea.Model; build it with New.
+type Model struct {
+	deps      Deps
+	state     flow.State
+	styles    uikit.Styles
+	dark      bool
+	keys      globalKeys
+	help      help.Model
+	fullHelp  bool
+	status    statusLine
+	lay       layout
+	pollEvery time.Duration
+
+	// lastGen is the store generation the accounts on screen were read at.
+	lastGen    uint64
+	hasLastGen bool
+
+	// The pages. Those of a fixed kind live as long as the model, so they
+	// keep their cursor; the link wizard and "not supported" pages are made
+	// afresh on every visit.
+	picker       *pickerScreen
+	home         *homeScreen
+	integrations *integrationsScreen
+	microsoft    *microsoftScreen
+	settings     *settingsScreen
+	transient    uikit.Screen // the wizard or an unsupported page
+	transientAt  flow.Location
+}
+
+// New builds the root model. Nothing is read until the program runs Init.
+func New(d Deps) *Model {
+	m := &Model{
+		deps:      d,
+		dark:      true, // until the terminal tells us its background
+		keys:      defaultGlobalKeys(),
+		help:      help.New(),
+		pollEvery: pollEvery,
+	}
+	m.picker = newPickerScreen()
+	m.home = newHomeScreen(d.StorePath)
+	m.integrations = newIntegrationsScreen()
+	m.microsoft = newMicrosoftScreen()
+	m.settings = newSettingsScreen(d)
+	m.applyStyles()
+	return m
+}
+
+// Init asks the terminal for its background colour, starts the first load and
+// the change poll.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	cmds = append(cmds, m.apply(flow.AppStarted{}))
+	if m.deps.Changes != nil {
+		cmds = append(cmds, pollTick(m.pollEvery))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes: global messages are handled here, the rest goes to the page
+// on screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.lay.width, m.lay.height = msg.Width, msg.Height
+		m.relayout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.applyStyles()
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case navMsg:
+		return m, m.apply(msg.event)
+	case uikit.BackMsg:
+		return m, m.apply(flow.BackPressed{})
+	case uikit.HomeMsg:
+		return m, m.apply(flow.SectionChosen{Section: flow.SectionHome})
+	case uikit.AccountsChangedMsg:
+		return m, m.apply(flow.ReloadRequested{})
+	case uikit.StatusMsg:
+		return m, m.status.set(msg.Text, msg.Err)
+	case clearStatusMsg:
+		m.status.clear(msg)
+		return m, nil
+	case accountsMsg:
+		return m, m.accountsLoaded(msg)
+	case pollMsg:
+		return m, readChangesCmd(m.deps.Changes)
+	case changesMsg:
+		return m, m.changesRead(msg)
+	}
+	return m, m.updatePage(msg)
+}
+
+// handleKey gives the global keys their meaning, unless the page is taking
+// text (then only ctrl+c is global).
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.apply(flow.QuitRequested{})
+	}
+	if m.lay.tooSmall {
+		// The page is not visible: acting on keys blindly would surprise.
+		if key.Matches(msg, m.keys.Quit) {
+			return m.apply(flow.QuitRequested{})
+		}
+		return nil
+	}
+	page := m.page()
+	if page != nil && page.Capturing() {
+		return m.updatePage(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m.apply(flow.QuitRequested{})
+	case key.Matches(msg, m.keys.Help):
+		m.fullHelp = !m.fullHelp
+		m.relayout()
+		return nil
+	case key.Matches(msg, m.keys.Next) && m.keys.Next.Enabled():
+		return m.apply(flow.SectionCycled{Delta: 1})
+	case key.Matches(msg, m.keys.Prev) && m.keys.Prev.Enabled():
+		return m.apply(flow.SectionCycled{Delta: -1})
+	case key.Matches(msg, m.keys.Back):
+		if bh, ok := page.(uikit.BackHandler); ok && bh.HandlesBack() {
+			return m.updatePage(msg)
+		}
+		return m.apply(flow.BackPressed{})
+	}
+	return m.updatePage(msg)
+}
+
+// apply runs a navigation event through the reducer, switches pages when the
+// location changed, and turns the effects into commands.
+func (m *Model) apply(e flow.Event) tea.Cmd {
+	prev := m.state.At
+	next, effects := m.state.Apply(e)
+	m.state = next
+	var cmds []tea.Cmd
+	if next.At != prev {
+		cmds = append(cmds, m.enter(next.At))
+	}
+	for _, eff := range effects {
+		switch eff.(type) {
+		case flow.LoadAccountsEffect:
+			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes))
+		case flow.QuitEffect:
+			cmds = append(cmds, tea.Quit)
+		}
+	}
+	m.syncKeys()
+	return tea.Batch(cmds...)
+}
+
+// enter makes the page at loc current: the fixed pages keep their state, the
+// link wizard and "not supported" pages are made afresh.
+func (m *Model) enter(loc flow.Location) tea.Cmd {
+	switch loc.Page {
+	case flow.PageLinkWizard:
+		if m.deps.Wizard != nil {
+			m.transient = m.deps.Wizard()
+		} else {
+			m.transient = newWizardPlaceholder()
+		}
+	case flow.PageUnsupported:
+		m.transient = newUnsupportedScreen(loc.Platform)
+	default:
+		m.transient = nil
+	}
+	m.transientAt = loc
+	m.relayout()
+	page := m.page()
+	if page == nil {
+		return nil
+	}
+	if m.transient != nil {
+		m.transient.SetStyles(m.styles)
+		m.sizePage(m.transient)
+	}
+	return page.Init()
+}
+
+// page is the screen at the current location (nil while loading).
+func (m *Model) page() uikit.Screen {
+	switch m.state.At.Page {
+	case flow.PagePicker:
+		return m.picker
+	case flow.PageHome:
+		return m.home
+	case flow.PageIntegrations:
+		return m.integrations
+	case flow.PageMicrosoft:
+		return m.microsoft
+	case flow.PageSettings:
+		return m.settings
+	case flow.PageLinkWizard, flow.PageUnsupported:
+		if m.transient != nil && m.transientAt == m.state.At {
+			return m.transient
+		}
+	}
+	return nil
+}
+
+// updatePage hands msg to the page on screen and keeps what it returns.
+func (m *Model) updatePage(msg tea.Msg) tea.Cmd {
+	page := m.page()
+	if page == nil {
+		return nil
+	}
+	next, cmd := page.Update(msg)
+	if m.transient != nil && page == m.transient {
+		m.transient = next
+	}
+	m.syncKeys()
+	return cmd
+}
+
+// accountsLoaded hands fresh accounts to Home and tells the reducer whether
+// any account is linked (unreadable records count: they are accounts too).
+func (m *Model) accountsLoaded(msg accountsMsg) tea.Cmd {
+	if msg.hasGen {
+		m.lastGen, m.hasLastGen = msg.gen, true
+	}
+	m.home.setAccounts(msg.accounts, msg.bad, msg.err)
+	linked := len(msg.accounts)+len(msg.bad) > 0
+	cmd := m.apply(flow.AccountsLoaded{Linked: linked, Err: msg.err})
+	if msg.err != nil {
+		return tea.Batch(cmd, m.status.set("Could not read the accounts — press r on Home to try again", true))
+	}
+	return cmd
+}
+
+// changesRead reloads when the store's generation moved, and waits for the
+// next poll either way. A failing poll is not worth an alarm: the next load
+// will say what is wrong.
+func (m *Model) changesRead(msg changesMsg) tea.Cmd {
+	next := pollTick(m.pollEvery)
+	if msg.err != nil {
+		return next
+	}
+	if m.hasLastGen && msg.gen == m.lastGen {
+		return next
+	}
+	m.lastGen, m.hasLastGen = msg.gen, true
+	return tea.Batch(next, m.apply(flow.ReloadRequested{}))
+}
+
+// syncKeys enables the global keys that do something right now, so the help
+// bar never offers a key that does nothing.
+func (m *Model) syncKeys() {
+	loading := m.state.At.Page == flow.PageLoading
+	m.keys.Back.SetEnabled(m.state.CanGoBack())
+	m.keys.Next.SetEnabled(!loading)
+	m.keys.Prev.SetEnabled(!loading)
+	if m.state.At.Page == flow.PagePicker {
+		// The picker has no side navigation to move through: say where tab leads.
+		m.keys.Next.SetHelp("tab", "skip to Home")
+		m.keys.Prev.SetHelp("shift+tab", "skip to Settings")
+	} else {
+		m.keys.Next.SetHelp("tab", "next section")
+		m.keys.Prev.SetHelp("shift+tab", "previous section")
+	}
+	if page := m.page(); page != nil && page.Capturing() {
+		// The page takes every printable key: q and ? are text now.
+		m.keys.Quit.SetEnabled(false)
+		m.keys.Help.SetEnabled(false)
+	} else {
+		m.keys.Quit.SetEnabled(true)
+		m.keys.Help.SetEnabled(true)
+	}
+}
+
+// applyStyles rebuilds the styles (background known or changed) and hands
+// them to every page.
+func (m *Model) applyStyles() {
+	m.styles = uikit.NewStyles(m.dark, m.deps.NoColor)
+	m.help.Styles = help.Styles{
+		Ellipsis:       m.styles.Muted,
+		ShortKey:       m.styles.Key,
+		ShortDesc:      m.styles.Muted,
+		ShortSeparator: m.styles.Muted,
+		FullKey:        m.styles.Key,
+		FullDesc:       m.styles.Muted,
+		FullSeparator:  m.styles.Muted,
+	}
+	for _, p := range []uikit.Screen{m.picker, m.home, m.integrations, m.microsoft, m.settings, m.transient} {
+		if p != nil {
+			p.SetStyles(m.styles)
+		}
+	}
+}
+
+// relayout recomputes the frame's regions and hands the sizes down.
+func (m *Model) relayout() {
+	m.syncKeys()
+	helpHeight := 1
+	if m.fullHelp {
+		m.help.ShowAll = true
+		helpHeight = lineCount(m.help.View(m.helpKeys()))
+	} else {
+		m.help.ShowAll = false
+	}
+	m.lay = computeLayout(m.lay.width, m.lay.height, m.state.ShowsNav(), helpHeight)
+	m.help.SetWidth(m.lay.width)
+	for _, p := range []uikit.Screen{m.picker, m.home, m.integrations, m.microsoft, m.settings, m.transient} {
+		if p != nil {
+			m.sizePage(p)
+		}
+	}
+}
+
+func (m *Model) sizePage(p uikit.Screen) {
+	if m.lay.tooSmall {
+		return
+	}
+	p.SetSize(m.lay.contentWidth, m.lay.bodyHeight)
+}
+
+func (m *Model) helpKeys() helpKeys {
+	var pk help.KeyMap
+	if page := m.page(); page != nil {
+		pk = page.KeyMap()
+	}
+	return helpKeys{page: pk, global: m.keys, fullHelp: m.fullHelp}
+}

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/ui/uikit"
+)
+
+// pickerScreen is "Choose your platform", shown on first run only (while no
+// account is linked): AWS, Azure, Microsoft in that order, cursor on AWS.
+type pickerScreen struct {
+	styles        uikit.Styles
+	width, height int
+	cursor        int
+	keys          listKeys
+}
+
+var _ uikit.Screen = (*pickerScreen)(nil)
+
+func newPickerScreen() *pickerScreen {
+	return &pickerScreen{keys: newListKeys("choose")}
+}
+
+func (p *pickerScreen) Init() tea.Cmd { return nil }
+
+func (p *pickerScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	switch {
+	case key.Matches(km, p.keys.Up):
+		p.cursor = max(0, p.cursor-1)
+	case key.Matches(km, p.keys.Down):
+		p.cursor = min(len(flow.Platforms)-1, p.cursor+1)
+	case key.Matches(km, p.keys.Select):
+		return p, navigate(flow.PlatformChosen{Platform: flow.Platforms[p.cursor]})
+	}
+	return p, nil
+}
+
+func (p *pickerScreen) View() string {
+	s := p.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Welcome to xops") + "\n\n")
+	b.WriteString(wrap("xops links your organisation's cloud accounts to the Xops platform. "+
+		"For Microsoft 365 it guides you through the app registration in Microsoft Entra ID, "+
+		"makes the certificate, and checks live that every step was done right.", p.width) + "\n\n")
+	b.WriteString(s.Subtitle.Render("Choose your platform") + "\n\n")
+	for i, pl := range flow.Platforms {
+		b.WriteString(choiceLine(s, i == p.cursor, pl.Title(), platformBlurb(pl), p.width) + "\n")
+	}
+	if p.height >= 16 {
+		b.WriteString("\n" + s.Muted.Render(wrap("You are asked this until your first account is linked; "+
+			"then xops opens on Home.", p.width)))
+	}
+	return b.String()
+}
+
+func (p *pickerScreen) SetSize(width, height int) { p.width, p.height = width, height }
+
+func (p *pickerScreen) SetStyles(s uikit.Styles) { p.styles = s }
+
+func (p *pickerScreen) KeyMap() help.KeyMap { return p.keys }
+
+func (p *pickerScreen) Capturing() bool { return false }
+
+// platformBlurb says in a few words what choosing the platform leads to.
+func platformBlurb(p flow.Platform) string {
+	if p.Supported() {
+		return "Microsoft 365 through Entra ID"
+	}
+	return "not supported yet"
+}
+
+// choiceLine draws one entry of a vertical choice: a cursor mark, the name in
+// a fixed column and a muted blurb. The mark (›) shows without colour too.
+func choiceLine(s uikit.Styles, selected bool, name, blurb string, width int) string {
+	const nameCol = 11
+	pad := strings.Repeat(" ", max(1, nameCol-len(name)))
+	if selected {
+		return truncate(s.Selected.Render("› "+name)+pad+s.Text.Render(blurb), width)
+	}
+	return truncate("  "+s.Text.Render(name)+pad+s.Muted.Render(blurb), width)
+}

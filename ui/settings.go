@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/ui/uikit"
+)
+
+// settingsScreen shows where xops keeps its data and how it is protected.
+// Nothing here is editable yet; it says so rather than offering fields that
+// do nothing.
+type settingsScreen struct {
+	styles        uikit.Styles
+	width, height int
+	storePath     string
+	cloud         string
+	version       string
+	sandbox       bool
+}
+
+var _ uikit.Screen = (*settingsScreen)(nil)
+
+// noKeys is the key map of a page whose only keys are the global ones.
+type noKeys struct{}
+
+func (noKeys) ShortHelp() []key.Binding  { return nil }
+func (noKeys) FullHelp() [][]key.Binding { return nil }
+
+func newSettingsScreen(d Deps) *settingsScreen {
+	return &settingsScreen{storePath: d.StorePath, cloud: d.Cloud, version: d.Version, sandbox: d.Sandbox}
+}
+
+func (p *settingsScreen) Init() tea.Cmd { return nil }
+
+func (p *settingsScreen) Update(tea.Msg) (uikit.Screen, tea.Cmd) { return p, nil }
+
+func (p *settingsScreen) View() string {
+	s := p.styles
+	orUnknown := func(v string) string {
+		if v == "" {
+			return "(unknown)"
+		}
+		return v
+	}
+	field := func(name, value string) string {
+		return s.Muted.Render(name+strings.Repeat(" ", max(1, 10-len(name)))) + s.Code.Render(value)
+	}
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Settings") + "\n\n")
+	b.WriteString(field("Store", orUnknown(p.storePath)) + "\n")
+	b.WriteString(field("Cloud", orUnknown(p.cloud)) + "\n")
+	b.WriteString(field("Version", orUnknown(p.version)) + "\n")
+	if p.sandbox {
+		b.WriteString(field("Mode", "sandbox: a simulated tenant, with its own store") + "\n")
+	}
+	b.WriteString("\n" + wrap("Private keys are protected by the store file's permissions only "+
+		"(readable by your user alone). Passphrase protection comes in a later version.", p.width) + "\n\n")
+	b.WriteString(s.Muted.Render(wrap("To use another store or cloud, start xops with --store PATH "+
+		"or --cloud NAME (or set XOPS_STORE or XOPS_CLOUD).", p.width)))
+	return b.String()
+}
+
+func (p *settingsScreen) SetSize(width, height int) { p.width, p.height = width, height }
+
+func (p *settingsScreen) SetStyles(s uikit.Styles) { p.styles = s }
+
+func (p *settingsScreen) KeyMap() help.KeyMap { return noKeys{} }
+
+func (p *settingsScreen) Capturing() bool { return false }

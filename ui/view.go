@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/xops/xops/flow"
+)
+
+// View draws the frame: header, side navigation, the page, status line and
+// help bar. Only the root builds a tea.View; pages return strings.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "xops"
+	return v
+}
+
+// render draws the frame as a string (the tests read it through View).
+func (m *Model) render() string {
+	l := m.lay
+	if l.width == 0 || l.height == 0 {
+		return "" // no size yet: the first WindowSizeMsg is on its way
+	}
+	if l.tooSmall {
+		return tooSmallView(l.width, l.height)
+	}
+	body := m.bodyView()
+	if l.nav {
+		nav := m.styles.Nav.Height(l.bodyHeight).Render(fit(m.navView(), navInnerWidth, l.bodyHeight))
+		body = lipgloss.JoinHorizontal(lipgloss.Top, nav, body)
+	}
+	parts := []string{
+		fit(m.headerView(), l.width, l.headerHeight),
+		fit(body, l.width, l.bodyHeight),
+		fit(m.statusView(), l.width, 1),
+		fit(m.helpView(), l.width, l.helpHeight),
+	}
+	return strings.Join(parts, "\n")
+}
+
+// bodyView is the page, clipped to its region.
+func (m *Model) bodyView() string {
+	var s string
+	if page := m.page(); page != nil {
+		s = page.View()
+	} else {
+		s = m.styles.Muted.Render("Reading the accounts…")
+	}
+	return fit(s, m.lay.contentWidth, m.lay.bodyHeight)
+}
+
+// headerView: the product name, where the admin is, and the SANDBOX badge.
+func (m *Model) headerView() string {
+	left := m.styles.Title.Render("xops")
+	var crumbs []string
+	for _, loc := range m.state.Trail() {
+		if t := locationTitle(loc); t != "" {
+			crumbs = append(crumbs, t)
+		}
+	}
+	if len(crumbs) > 0 {
+		left += m.styles.Muted.Render("  " + strings.Join(crumbs, " › "))
+	}
+	right := ""
+	if m.deps.Sandbox {
+		right = m.styles.Badge.Render("SANDBOX")
+	}
+	room := m.lay.width - ansi.StringWidth(right) - 1
+	left = truncate(left, room)
+	gap := max(1, m.lay.width-ansi.StringWidth(left)-ansi.StringWidth(right))
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// navView is the side navigation; the entry of the current section is marked
+// with ▸ as well as styled, so it shows without colour too.
+func (m *Model) navView() string {
+	cur := m.state.At.Section()
+	lines := make([]string, 0, len(flow.Sections))
+	for _, sec := range flow.Sections {
+		if sec == cur {
+			lines = append(lines, m.styles.NavActive.Render("▸ "+sec.Title()))
+		} else {
+			lines = append(lines, m.styles.NavItem.Render("  "+sec.Title()))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) statusView() string {
+	if m.status.text == "" {
+		return ""
+	}
+	if m.status.err {
+		return m.styles.Bad.Render("✗ " + m.status.text)
+	}
+	return m.styles.StatusBar.Render(m.status.text)
+}
+
+// helpView is the help bar. The short form drops keys from the end until the
+// line fits, but always keeps "?" (which lists them all) and "q"; the help
+// bubble's own truncation can overflow the line.
+func (m *Model) helpView() string {
+	hk := m.helpKeys()
+	if m.fullHelp {
+		return m.help.View(hk)
+	}
+	var items []key.Binding
+	for _, b := range hk.ShortHelp() {
+		if b.Enabled() {
+			items = append(items, b)
+		}
+	}
+	hm := m.help
+	hm.SetWidth(0) // measured here instead
+	out := hm.ShortHelpView(items)
+	for ansi.StringWidth(out) > m.lay.width {
+		drop := -1
+		for i := len(items) - 1; i >= 0; i-- {
+			if k := items[i].Keys(); len(k) > 0 && k[0] != "?" && k[0] != "q" {
+				drop = i
+				break
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		items = append(items[:drop], items[drop+1:]...)
+		out = hm.ShortHelpView(items)
+	}
+	return out
+}
+
+// locationTitle names a location in the header's breadcrumb.
+func locationTitle(loc flow.Location) string {
+	switch loc.Page {
+	case flow.PagePicker:
+		return "Choose your platform"
+	case flow.PageHome:
+		return "Home"
+	case flow.PageIntegrations:
+		return "Integrations"
+	case flow.PageMicrosoft:
+		return "Microsoft"
+	case flow.PageLinkWizard:
+		return "Link a New Microsoft Account"
+	case flow.PageUnsupported:
+		return loc.Platform.Title()
+	case flow.PageSettings:
+		return "Settings"
+	}
+	return ""
+}
+
+// lineCount is the number of rows s takes.
+func lineCount(s string) int {
+	if s == "" {
+		return 0
+	}
+	return strings.Count(s, "\n") + 1
+}
