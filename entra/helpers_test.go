@@ -154,3 +154,8 @@ func assertReport(t *testing.T, r entra.Report, states want, failedStep entra.St
 		t.Errorf("account = %q", r.Account)
 	}
 }
+
+// contextCancelled returns a cancellable context tied to the test.
+func contextCancelled(t testing.TB) (context.Context, context.CancelFunc) {
+	return context.WithCancel(t.Context())
+}
