@@ -288,7 +288,6 @@ func (m *Model) finish(msg finishedMsg) tea.Cmd {
 	}
 	m.phase = phaseDone
 	m.report = msg.report
-	m.scrollToFailure()
 	// The verifier stored the result with the account: Home must reload.
 	cmds := []tea.Cmd{func() tea.Msg { return uikit.AccountsChangedMsg{} }}
 	if !msg.report.OK && m.deps.AutoRetry > 0 && mayPropagate(msg.report) {
@@ -302,6 +301,7 @@ func (m *Model) finish(msg finishedMsg) tea.Cmd {
 			cmds = append(cmds, m.every(m.retryTag))
 		}
 	}
+	m.scrollToFailure() // after the countdown, which takes a footer line
 	m.updateKeys()
 	return tea.Batch(cmds...)
 }

@@ -346,3 +346,13 @@ func TestLayoutFitsSmallTerminalsAndScrolls(t *testing.T) {
 		}
 	}
 }
+
+func TestFailureScrolledWhollyIntoViewBelowTheCountdown(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, newFake(finished("contoso", consentMissing())), Deps{}, 60, 16)
+	h.settle()
+	// The whole failure fits at 60×16 once scrolled; the countdown line,
+	// added as the attempt ends, must not push its last line out of view.
+	h.wantView("✗ Exchange.ManageAsApp granted", "Step to fix: 3. Grant admin consent",
+		"and answer Yes.", "Retrying in 15s", "more above")
+}
