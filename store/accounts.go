@@ -45,6 +45,9 @@ func (s *Store) Accounts() (accounts []Account, bad []*RecordError, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if accounts == nil {
+		accounts = []Account{} // `accounts list --json` prints [] for an empty store
+	}
 	return accounts, bad, nil
 }
 

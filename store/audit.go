@@ -86,5 +86,8 @@ func (s *Store) Audit(accountID string) ([]AuditEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	if entries == nil {
+		entries = []AuditEntry{}
+	}
 	return entries, errors.Join(bad...)
 }

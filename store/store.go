@@ -70,6 +70,10 @@ func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store path is empty: pass --store PATH or leave it unset for the default")
 	}
+	// An absolute path keeps messages clear when cron runs xops elsewhere.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
