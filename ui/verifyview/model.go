@@ -102,7 +102,10 @@ type Model struct {
 	every func(tag int) tea.Cmd
 }
 
-var _ uikit.Screen = (*Model)(nil)
+var (
+	_ uikit.Screen      = (*Model)(nil)
+	_ uikit.BackHandler = (*Model)(nil)
+)
 
 // New returns the screen for one account. The first attempt starts with
 // Init.
@@ -154,6 +157,11 @@ func (m *Model) KeyMap() help.KeyMap { return m.keys }
 
 // Capturing implements uikit.Screen: the screen takes no text input.
 func (m *Model) Capturing() bool { return false }
+
+// HandlesBack implements uikit.BackHandler: esc always belongs to this
+// screen. It cancels a running attempt, else stops the countdown, else the
+// screen sends uikit.BackMsg, so leaving never skips cancelling.
+func (m *Model) HandlesBack() bool { return true }
 
 // Report returns the last report the verifier answered with (zero before
 // the first one).

@@ -356,3 +356,13 @@ func TestFailureScrolledWhollyIntoViewBelowTheCountdown(t *testing.T) {
 	h.wantView("✗ Exchange.ManageAsApp granted", "Step to fix: 3. Grant admin consent",
 		"and answer Yes.", "Retrying in 15s", "more above")
 }
+
+func TestNoVerifierIsAnErrorNotAPanic(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{Account: "contoso"})
+	m.SetStyles(uikit.NewStyles(true, true))
+	h := &harness{t: t, m: m, clock: newClock(), msgs: make(chan tea.Msg, 16)}
+	h.run(m.Init())
+	h.settle()
+	h.wantView("Couldn't run the verification: no verifier was configured")
+}

@@ -2,6 +2,7 @@ package verifyview
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -80,6 +81,10 @@ func (p *pipe) next() tea.Cmd {
 // touches the model.
 func runCmd(ctx context.Context, v Verifier, account string, attempt int, p *pipe) tea.Cmd {
 	return func() tea.Msg {
+		if v == nil {
+			// A host wiring bug; say so on screen rather than panic.
+			return finishedMsg{attempt: attempt, err: errors.New("no verifier was configured for this screen")}
+		}
 		go func() {
 			defer p.close()
 			report, err := v.VerifyAccount(ctx, account, func(r entra.CheckResult) {
