@@ -301,3 +301,21 @@ func TestCallerPanicIsNotReportedAsDamage(t *testing.T) {
 	}()
 	_, _ = s.UpdateAccount(a.ID, func(*store.Account) error { panic("caller bug") }, nil)
 }
+
+func TestReentrantCallFailsInsteadOfHanging(t *testing.T) {
+	t.Parallel()
+	path := openTemp(t).Path()
+	s, err := store.Open(path, store.Options{Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := link(t, s, "contoso")
+	_, err = s.UpdateAccount(a.ID, func(*store.Account) error {
+		_, err := s.Key("cred-contoso")
+		return err
+	}, nil)
+	var le *store.LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("store call from inside fn: %v", err)
+	}
+}

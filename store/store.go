@@ -30,16 +30,17 @@ type Options struct {
 // one SSH session never locks out `xops accounts …` run from cron. Readers
 // take a shared lock and do not block each other.
 //
-// A Store is safe for use by several goroutines; writers inside one process
-// queue on a mutex instead of polling the file lock.
+// A Store is safe for use by several goroutines. Callbacks (the fn of
+// UpdateAccount and RewriteKeys) must not call the Store: the transaction
+// they run in holds the lock, so such a call fails with a *LockedError.
 type Store struct {
 	path     string
 	timeout  time.Duration
 	now      func() time.Time
 	warnings []string
 
-	// mu orders this process's own operations so that in-process writers wait
-	// on a mutex rather than on bbolt's 50 ms flock polling.
+	// mu orders this handle's own operations so that its writers queue here
+	// rather than on bbolt's 50 ms flock polling.
 	mu     sync.RWMutex
 	closed atomic.Bool
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -41,13 +42,11 @@ func (s *Store) run(write bool, fn func(*bolt.Tx) error) (err error) {
 	if s.closed.Load() {
 		return fmt.Errorf("%s: %w", s.path, ErrClosed)
 	}
-	if write {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-	} else {
-		s.mu.RLock()
-		defer s.mu.RUnlock()
+	unlock, ok := s.lockProcess(write)
+	if !ok {
+		return &LockedError{Path: s.path}
 	}
+	defer unlock()
 
 	var file *os.File
 	defer func() {
@@ -116,6 +115,24 @@ func (s *Store) run(write bool, fn func(*bolt.Tx) error) (err error) {
 		return db.Update(body)
 	}
 	return db.View(body)
+}
+
+// lockProcess takes the in-process side of the lock, giving up after the
+// timeout like the file lock does: a caller that re-enters the store from
+// inside an UpdateAccount fn gets a *LockedError instead of a deadlock.
+func (s *Store) lockProcess(write bool) (unlock func(), ok bool) {
+	try, unlock := s.mu.TryRLock, s.mu.RUnlock
+	if write {
+		try, unlock = s.mu.TryLock, s.mu.Unlock
+	}
+	deadline := time.Now().Add(s.timeout)
+	for !try() {
+		if time.Now().After(deadline) {
+			return nil, false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return unlock, true
 }
 
 var errEmptyFile = errors.New("the file is empty (0 bytes)")
