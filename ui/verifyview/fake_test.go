@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -239,7 +238,7 @@ func (h *harness) dispatch(msg tea.Msg) {
 		for _, c := range msg {
 			h.run(c)
 		}
-	case spinner.TickMsg:
+	case spinMsg:
 		// Spinner frames are never asserted; dropping the tick ends its chain.
 	case retryTickMsg:
 		h.ticks = append(h.ticks, msg)

@@ -68,6 +68,19 @@ const (
 	phaseCancelled              // the admin cancelled the attempt
 )
 
+// spinMsg advances the spinner of one attempt. The screen animates its own
+// spinner rather than embedding spinner.Model: a host with a spinner of its
+// own may swallow spinner.TickMsg, and each attempt's chain of ticks must end
+// with it.
+type spinMsg struct{ attempt int }
+
+// spinFrames is the spinner drawn beside a check that has not answered yet.
+var spinFrames = spinner.MiniDot
+
+func spinCmd(attempt int) tea.Cmd {
+	return tea.Tick(spinFrames.FPS, func(time.Time) tea.Msg { return spinMsg{attempt: attempt} })
+}
+
 // retryTickMsg drives the auto-retry countdown. tag tells a tick of the
 // current countdown from one left over from a countdown already stopped.
 type retryTickMsg struct{ tag int }
@@ -78,7 +91,7 @@ type Model struct {
 	deps   Deps
 	styles uikit.Styles
 	keys   KeyMap
-	spin   spinner.Model
+	frame  int // the spinner's frame while an attempt runs
 
 	width, height int
 	offset        int // first body line shown, when the checks do not fit
@@ -123,13 +136,11 @@ func New(d Deps) *Model {
 		deps:    d,
 		styles:  uikit.NewStyles(true, false),
 		keys:    DefaultKeyMap(),
-		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		width:   80,
 		height:  24,
 		results: map[entra.CheckID]entra.CheckResult{},
 		every:   tickCmd,
 	}
-	m.spin.Style = m.styles.Muted
 	m.updateKeys()
 	return m
 }
@@ -149,7 +160,6 @@ func (m *Model) SetSize(width, height int) {
 // SetStyles implements uikit.Screen.
 func (m *Model) SetStyles(s uikit.Styles) {
 	m.styles = s
-	m.spin.Style = s.Muted
 }
 
 // KeyMap implements uikit.Screen.
@@ -207,13 +217,12 @@ func (m *Model) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		return m, m.finish(msg)
 	case retryTickMsg:
 		return m, m.tick(msg)
-	case spinner.TickMsg:
-		if m.phase != phaseRunning {
-			return m, nil // let the spinner's tick chain end
+	case spinMsg:
+		if msg.attempt != m.attempt || m.phase != phaseRunning {
+			return m, nil // the chain of a finished attempt ends here
 		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		m.frame = (m.frame + 1) % len(spinFrames.Frames)
+		return m, spinCmd(m.attempt)
 	}
 	return m, nil
 }
@@ -274,7 +283,7 @@ func (m *Model) start(byAdmin bool) tea.Cmd {
 	m.updateKeys()
 	return tea.Batch(
 		runCmd(ctx, m.deps.Verifier, m.deps.Account, m.attempt, m.pipe),
-		m.spin.Tick,
+		spinCmd(m.attempt),
 	)
 }
 

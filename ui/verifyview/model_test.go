@@ -366,3 +366,28 @@ func TestNoVerifierIsAnErrorNotAPanic(t *testing.T) {
 	h.settle()
 	h.wantView("Couldn't run the verification: no verifier was configured")
 }
+
+func TestSpinnerTurnsOnlyForTheRunningAttempt(t *testing.T) {
+	t.Parallel()
+	held := finished("contoso", allPass())
+	held.hold = 1
+	f := newFake(held)
+	h := newHarness(t, f, Deps{}, 80, 24)
+	h.until("one result", func() bool { return len(h.m.results) == 1 })
+	before := h.view()
+	h.send(spinMsg{attempt: 1})
+	if h.view() == before {
+		t.Error("a spinner tick of the running attempt did not turn the spinner")
+	}
+	turned := h.view()
+	h.send(spinMsg{attempt: 0}) // from an attempt long gone
+	if h.view() != turned {
+		t.Error("a stale spinner tick turned the spinner")
+	}
+	close(f.release)
+	h.settle()
+	_, cmd := h.m.Update(spinMsg{attempt: 1})
+	if cmd != nil {
+		t.Error("the spinner keeps ticking after the attempt finished")
+	}
+}

@@ -102,7 +102,7 @@ func (m *Model) checkRow(id entra.CheckID, r entra.CheckResult, have bool) strin
 	var mark, note string
 	switch {
 	case !have && m.phase == phaseRunning:
-		mark = m.spin.View()
+		mark = m.styles.Muted.Render(spinFrames.Frames[m.frame])
 	case !have:
 		mark, note = m.styles.Muted.Render("·"), "not run"
 	case r.Skipped:
