@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xops/xops/flow"
+)
+
+func (a *app) renameCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename NAME NEWNAME",
+		Short: "Give an account a new friendly name (unique ignoring case)",
+		Args:  exactArgs("NAME", "NEWNAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.readService()
+			if err != nil {
+				return err
+			}
+			old, err := svc.Account(args[0])
+			if err != nil {
+				return classify(err)
+			}
+			acc, err := svc.Rename(old.Name, args[1])
+			var ie *flow.InputError
+			if errors.As(err, &ie) {
+				// The new name is a positional argument here, not --name.
+				msgs := make([]string, len(ie.Fields))
+				for i, f := range ie.Fields {
+					msgs[i] = f.Message
+				}
+				return usageErr("NEWNAME: %s", strings.Join(msgs, "; "))
+			}
+			if err != nil {
+				return classify(err)
+			}
+			fmt.Fprintf(a.stderr, "Renamed %s to %s.\n", oneLine(old.Name), oneLine(acc.Name))
+			return nil
+		},
+	}
+}
+
+func (a *app) deleteCmd() *cobra.Command {
+	var yes bool
+	c := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete an account and its key (the audit log keeps the event)",
+		Args:  exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.readService()
+			if err != nil {
+				return err
+			}
+			acc, err := svc.Account(args[0])
+			if err != nil {
+				return classify(err)
+			}
+			if !yes {
+				if !a.interactive() {
+					return usageErr("refusing to delete %q without confirmation: there is no terminal to ask on; add --yes", oneLine(acc.Name))
+				}
+				fmt.Fprintf(a.stderr, "Delete %s and its private key? This cannot be undone.\nType the account's name to confirm: ", oneLine(acc.Name))
+				answer, err := a.readLine()
+				if err != nil || !strings.EqualFold(strings.TrimSpace(answer), acc.Name) {
+					return usageErr("not deleted: the name typed does not match %q", oneLine(acc.Name))
+				}
+			}
+			gone, err := svc.Delete(acc.Name)
+			if err != nil {
+				return classify(err)
+			}
+			fmt.Fprintf(a.stderr, "Deleted %s and its key.\n", oneLine(gone.Name))
+			if c, ok := gone.Active(); ok {
+				fmt.Fprintf(a.stderr, "Remember to remove certificate %s from the app in Entra (Certificates & secrets).\n", c.Thumbprint)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	return c
+}

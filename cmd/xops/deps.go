@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/entra/sandbox"
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
+)
+
+// storeTimeout bounds the wait for a store another process holds: the
+// contract is a clear error within about two seconds, never a hang.
+const storeTimeout = time.Second
+
+// sandboxStateKey is the setting under which the sandbox store keeps the
+// simulated tenant between runs (apps registered, certificates uploaded…).
+const sandboxStateKey = "sandbox.tenant"
+
+// storePath is --store / XOPS_STORE, else the default file; in sandbox mode
+// the default is xops-sandbox.db beside it, so play never mixes with real accounts.
+func (a *app) storePath() (string, error) {
+	if a.g.store != "" {
+		return a.g.store, nil
+	}
+	p, err := store.DefaultPath()
+	if err != nil {
+		return "", fmt.Errorf("find the default store (set --store or XOPS_STORE): %w", err)
+	}
+	if a.g.sandbox {
+		p = filepath.Join(filepath.Dir(p), "xops-sandbox.db")
+	}
+	return p, nil
+}
+
+// openStore opens the store once per run; close releases it.
+func (a *app) openStore() (*store.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	p, err := a.storePath()
+	if err != nil {
+		return nil, failedErr(err)
+	}
+	st, err := store.Open(p, store.Options{Timeout: storeTimeout})
+	if err != nil {
+		return nil, failedErr(storeOpenError(p, err))
+	}
+	a.st, a.stPath = st, p
+	for _, w := range st.Warnings() {
+		a.warn("%s", w)
+	}
+	return st, nil
+}
+
+// storeOpenError says what is wrong with the file and what to do, naming it.
+func storeOpenError(path string, err error) error {
+	var locked *store.LockedError
+	switch {
+	case errors.As(err, &locked):
+		return err // its message names the file and says what to do
+	case errors.Is(err, store.ErrSchemaTooNew):
+		return fmt.Errorf("%s: %w; use a newer xops, or point --store elsewhere (nothing was changed)", path, err)
+	default:
+		return fmt.Errorf("cannot open the store %s: %w (try 'xops store check'; restore from a backup made with 'xops store backup')", path, err)
+	}
+}
+
+// service wires flow's use cases to the store and to Microsoft (or to the sandbox).
+func (a *app) service() (*flow.Service, error) {
+	st, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.verifier()
+	if err != nil {
+		return nil, err
+	}
+	return &flow.Service{Store: st, Verifier: v, Cloud: a.g.cloud, Now: a.now}, nil
+}
+
+// verifier talks to the cloud chosen with the global flags, or starts the
+// sandbox tenant and talks to it.
+func (a *app) verifier() (*entra.Verifier, error) {
+	if a.g.sandbox {
+		sb, err := a.startSandbox()
+		if err != nil {
+			return nil, err
+		}
+		return &entra.Verifier{Endpoints: sb.Endpoints(), HTTP: sb.HTTPClient(), Now: a.now}, nil
+	}
+	ep, err := entra.ResolveEndpoints(a.g.cloud, a.g.authorityHost, a.g.exchangeURL, a.g.graphURL)
+	if err != nil {
+		return nil, usageErr("%v", err) // names the flag; resolveGlobals checked them already
+	}
+	// nil roots: the system pool, so SSL_CERT_FILE works as Go documents.
+	return &entra.Verifier{Endpoints: ep, HTTP: entra.NewHTTPClient(nil), Now: a.now}, nil
+}
+
+// startSandbox starts the simulated tenant in this process, restoring its
+// state from the sandbox store.
+func (a *app) startSandbox() (*sandbox.Sandbox, error) {
+	if a.sb != nil {
+		return a.sb, nil
+	}
+	st, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	sb, err := sandbox.New(sandbox.Options{Now: a.now})
+	if err != nil {
+		return nil, failedErr(fmt.Errorf("make the sandbox tenant: %w", err))
+	}
+	if state, err := st.Setting(sandboxStateKey); err == nil {
+		if err := sb.LoadState(state); err != nil {
+			a.warn("the sandbox tenant's saved state does not load (%v); starting a fresh one", err)
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, failedErr(fmt.Errorf("read the sandbox tenant's state: %w", err))
+	}
+	if err := sb.Start(); err != nil {
+		return nil, failedErr(fmt.Errorf("start the sandbox tenant: %w", err))
+	}
+	a.sb = sb
+	return sb, nil
+}
+
+// close saves the sandbox tenant's state, stops it and closes the store.
+func (a *app) close() error {
+	var errs []error
+	if a.sb != nil {
+		if state, err := a.sb.MarshalState(); err != nil {
+			errs = append(errs, fmt.Errorf("save the sandbox tenant: %w", err))
+		} else if a.st != nil {
+			if err := a.st.PutSetting(sandboxStateKey, state); err != nil {
+				errs = append(errs, fmt.Errorf("save the sandbox tenant: %w", err))
+			}
+		}
+		if err := a.sb.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("stop the sandbox tenant: %w", err))
+		}
+		a.sb = nil
+	}
+	if a.st != nil {
+		if err := a.st.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close the store: %w", err))
+		}
+		a.st = nil
+	}
+	return errors.Join(errs...)
+}
+
+// warn prints a message that does not stop the command.
+func (a *app) warn(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "xops: warning: "+format+"\n", args...)
+}
+
+// readService is the service without a verifier, for commands that only read
+// or change records: no sandbox is started for them.
+func (a *app) readService() (*flow.Service, error) {
+	st, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	return &flow.Service{Store: st, Cloud: a.g.cloud, Now: a.now}, nil
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xops/xops/entra/certs"
+	"github.com/xops/xops/flow"
+)
+
+func (a *app) linkCmd() *cobra.Command {
+	return group("link", "Link a cloud account to Xops", a.linkMicrosoftCmd())
+}
+
+type linkFlags struct {
+	in      flow.LinkInput
+	certOut string
+	verify  bool
+	wait    time.Duration
+}
+
+func (a *app) linkMicrosoftCmd() *cobra.Command {
+	var lf linkFlags
+	c := &cobra.Command{
+		Use:   "microsoft --name N --app-id GUID --tenant-id GUID --org DOMAIN",
+		Short: "Link a Microsoft 365 account (the app registration is done in Entra first)",
+		Long: "Validates the IDs, makes an RSA key and a self-signed certificate, stores the account\n" +
+			"(not verified yet), writes the certificate (PEM, default ./NAME.cer) and prints its SHA-1\n" +
+			"thumbprint. Upload that file to the app in Entra (Certificates & secrets → Certificates),\n" +
+			"then run 'xops accounts verify NAME' (or link with --verify).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.linkMicrosoft(cmd, lf) },
+	}
+	f := c.Flags()
+	f.StringVar(&lf.in.Name, "name", "", "friendly name, 1–64 characters, unique ignoring case")
+	f.StringVar(&lf.in.AppID, "app-id", "", "Application (client) ID of the app registration")
+	f.StringVar(&lf.in.TenantID, "tenant-id", "", "Directory (tenant) ID")
+	f.StringVar(&lf.in.Organization, "org", "", "Organization ID: the tenant's initial *.onmicrosoft.com domain")
+	f.IntVar(&lf.in.KeySize, "key-size", flow.DefaultKeySize, "RSA key size: 2048, 3072 or 4096")
+	f.IntVar(&lf.in.CertDays, "cert-days", flow.DefaultCertDays, "certificate lifetime in days")
+	f.StringVar(&lf.certOut, "cert-out", "", "where to write the certificate (default ./NAME.cer; never overwritten)")
+	f.BoolVar(&lf.verify, "verify", false, "verify the account right after linking (exit 1 if a check fails)")
+	f.DurationVar(&lf.wait, "wait", 0, "with --verify: retry failing checks for up to this long (e.g. 2m)")
+	return c
+}
+
+func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
+	if lf.wait < 0 {
+		return usageErr("--wait: %s is negative; give a duration such as 30s or 2m", lf.wait)
+	}
+	if lf.wait > 0 && !lf.verify {
+		return usageErr("--wait: only means something with --verify; add --verify or drop --wait")
+	}
+	svc, err := a.readService()
+	if err != nil {
+		return err
+	}
+	// Validate everything before touching the certificate path or the store.
+	in, warnings, ferrs := svc.CheckLinkInput(lf.in)
+	if len(ferrs) > 0 {
+		return classify(&flow.InputError{Fields: ferrs})
+	}
+	certOut := lf.certOut
+	if certOut == "" {
+		certOut = "./" + fileName(in.Name) + ".cer"
+	}
+	if err := checkNewFile("--cert-out", certOut); err != nil {
+		return err
+	}
+	if lf.verify {
+		if svc, err = a.service(); err != nil {
+			return err
+		}
+	}
+	for _, w := range warnings {
+		a.warn("%s", oneLine(w))
+	}
+
+	written := false
+	res, err := svc.Link(cmd.Context(), in, func(cred *certs.Credential) error {
+		if err := writeNewFile(certOut, cred.CertificatePEM(), 0o644); err != nil {
+			return fmt.Errorf("write the certificate: %w", err)
+		}
+		written = true
+		return nil
+	})
+	if err != nil {
+		if written {
+			os.Remove(certOut) // nothing was linked: leave nothing behind
+		}
+		return classify(err)
+	}
+
+	c, _ := res.Account.Active()
+	fmt.Fprintf(a.stdout, "linked:      %s\n", oneLine(res.Account.Name))
+	fmt.Fprintf(a.stdout, "certificate: %s\n", certOut)
+	fmt.Fprintf(a.stdout, "thumbprint:  %s\n", c.Thumbprint)
+	fmt.Fprintf(a.stdout, "valid:       %s to %s\n", rfc3339(c.NotBefore), rfc3339(c.NotAfter))
+	fmt.Fprintf(a.stderr, "Next: in the Entra admin center, open the app → Certificates & secrets → Certificates →\n"+
+		"Upload certificate → %s → Add, and check that Entra lists thumbprint %s.\n", certOut, c.Thumbprint)
+	if !lf.verify {
+		fmt.Fprintf(a.stderr, "Then run: xops accounts verify %s\n", shellQuote(res.Account.Name))
+		return nil
+	}
+	return a.verifyAndPrint(cmd, svc, res.Account.Name, lf.wait, false)
+}
+
+// fileName turns a friendly name into a safe file name: no separators, no
+// leading dot, nothing a shell or a terminal would read specially.
+func fileName(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteRune('-')
+		}
+	}
+	s := strings.TrimLeft(b.String(), ".")
+	if s == "" {
+		s = "certificate"
+	}
+	return s
+}
+
+// checkNewFile refuses (exit 2) a path that exists or whose folder does not:
+// xops never overwrites a file, and says so before anything is stored.
+func checkNewFile(flag, path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return usageErr("%s: %s already exists and xops never overwrites a file; choose another path with %s or move that file away", flag, path, flag)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return usageErr("%s: cannot use %s: %v", flag, path, err)
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return usageErr("%s: the folder %s does not exist; create it or choose another path", flag, dir)
+	}
+	return nil
+}
+
+// writeNewFile creates path with perm and writes data; it fails if the file
+// appeared meanwhile (O_EXCL) and removes a half-written file.
+func writeNewFile(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
+}
+
+// shellQuote quotes a name for a command line the admin may paste.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(oneLine(s), "'", `'\''`) + "'"
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	e, _ := newStore(t)
+	r := mustRun(t, e, "version")
+	if !regexp.MustCompile(`^xops \S+ \(go[^,]+, \w+/\w+\)\n$`).MatchString(r.stdout) || r.stderr != "" {
+		t.Errorf("stdout %q stderr %q", r.stdout, r.stderr)
+	}
+}
+
+func TestTUIRefusesWithoutTerminal(t *testing.T) {
+	t.Parallel()
+	e, p := newStore(t)
+	r := xops(t, e, "")
+	if r.code != 2 || r.stdout != "" {
+		t.Fatalf("exit %d stdout %q", r.code, r.stdout)
+	}
+	for _, want := range []string{"terminal", "xops accounts list", "xops link microsoft"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q: %s", want, r.stderr)
+		}
+	}
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Error("the store was created although nothing ran")
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
+	e, _ := newStore(t)
+	for _, args := range [][]string{
+		{"bogus"},
+		{"accounts"},
+		{"accounts", "bogus"},
+		{"accounts", "list", "--bogus"},
+		{"accounts", "list", "extra"},
+		{"accounts", "show"},
+		{"accounts", "rename", "a"},
+		{"link"},
+		{"link", "microsoft", "extra"},
+		{"link", "microsoft", "--key-size", "big"},
+		{"store"},
+		{"accounts", "verify", "x", "--wait", "soon"},
+	} {
+		r := xops(t, e, "", args...)
+		if r.code != 2 || r.stdout != "" || r.stderr == "" {
+			t.Errorf("xops %v: exit %d stdout %q stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+func TestCloudIsValidatedEverywhere(t *testing.T) {
+	t.Parallel()
+	e, p := newStore(t)
+	cases := []struct {
+		env    env
+		args   []string
+		source string
+	}{
+		{e, []string{"--cloud", "moon", "accounts", "list"}, "--cloud"},
+		{e, []string{"accounts", "list", "--cloud", "moon"}, "--cloud"},
+		{e, []string{"version", "--cloud=moon"}, "--cloud"},
+		{env{"XOPS_STORE": p, "XOPS_CLOUD": "moon"}, []string{"accounts", "list"}, "XOPS_CLOUD"},
+	}
+	for _, c := range cases {
+		r := xops(t, c.env, "", c.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.source+": unknown cloud \"moon\"") ||
+			!strings.Contains(r.stderr, "global, usgov, usgovdod, china") {
+			t.Errorf("%v: exit %d stderr %q", c.args, r.code, r.stderr)
+		}
+	}
+	// The flag wins over the environment.
+	mustRun(t, env{"XOPS_STORE": p, "XOPS_CLOUD": "moon"}, "--cloud", "china", "accounts", "list")
+	if _, err := os.Stat(p); err != nil {
+		t.Errorf("store not created by the valid run: %v", err)
+	}
+}
+
+func TestEndpointOverridesValidated(t *testing.T) {
+	t.Parallel()
+	e, _ := newStore(t)
+	r := xops(t, e, "", "accounts", "list", "--authority-host", "login.example.com")
+	if r.code != 2 || !strings.Contains(r.stderr, "--authority-host:") {
+		t.Errorf("flag: exit %d stderr %q", r.code, r.stderr)
+	}
+	e2 := env{"XOPS_STORE": e["XOPS_STORE"], "XOPS_EXCHANGE_URL": "http://exchange.example.com"}
+	r = xops(t, e2, "", "accounts", "list")
+	if r.code != 2 || !strings.Contains(r.stderr, "XOPS_EXCHANGE_URL:") {
+		t.Errorf("env: exit %d stderr %q", r.code, r.stderr)
+	}
+	e3 := env{"XOPS_STORE": e["XOPS_STORE"], "XOPS_SANDBOX": "maybe"}
+	r = xops(t, e3, "", "accounts", "list")
+	if r.code != 2 || !strings.Contains(r.stderr, "XOPS_SANDBOX") {
+		t.Errorf("sandbox env: exit %d stderr %q", r.code, r.stderr)
+	}
+	mustRun(t, e, "accounts", "list", "--authority-host", "https://127.0.0.1:1", "--graph-url", "http://localhost:2/graph")
+}
+
+func TestStoreFlagAndEnvEitherSide(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fromEnv, before, after := filepath.Join(dir, "env.db"), filepath.Join(dir, "before.db"), filepath.Join(dir, "after.db")
+	e := env{"XOPS_STORE": fromEnv}
+	mustRun(t, e, "--store", before, "accounts", "list", "--json")
+	mustRun(t, e, "accounts", "list", "--json", "--store", after)
+	for _, p := range []string{before, after} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("--store %s not used: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(fromEnv); !os.IsNotExist(err) {
+		t.Error("XOPS_STORE won over --store")
+	}
+	mustRun(t, e, "accounts", "list")
+	if _, err := os.Stat(fromEnv); err != nil {
+		t.Errorf("XOPS_STORE not used: %v", err)
+	}
+}
+
+func TestLockedStoreNamesTheFile(t *testing.T) {
+	t.Parallel()
+	e, p := newStore(t)
+	mustRun(t, e, "accounts", "list") // create it
+	holder := selfCommand(t)
+	holder.Env = append(os.Environ(), "XOPS_TEST_HOLD="+p)
+	stdin, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); holder.Wait() }()
+	buf := make([]byte, 8)
+	if n, err := out.Read(buf); err != nil || !strings.HasPrefix(string(buf[:n]), "holding") {
+		t.Fatalf("holder did not take the lock: %q %v", buf[:n], err)
+	}
+
+	start := time.Now()
+	r := xops(t, e, "", "accounts", "list", "--json")
+	took := time.Since(start)
+	if r.code != 1 || !strings.Contains(r.stderr, p) || !strings.Contains(r.stderr, "in use") {
+		t.Errorf("exit %d stderr %q", r.code, r.stderr)
+	}
+	if took > 10*time.Second {
+		t.Errorf("waited %v for a held store", took) // a generous bound: never hang
+	}
+}

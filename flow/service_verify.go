@@ -1,0 +1,156 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/entra/certs"
+	"github.com/xops/xops/store"
+)
+
+// Verify checks, live, that the account named name works: it loads the
+// account's active key, runs every check (retrying failing ones until wait is
+// up when wait > 0; onAttempt may be nil), and stores the outcome on the
+// account — status, failed step, time and each check — with an audit entry
+// ("verified" or "verification failed"). A failed check is not an error: it is
+// in the report. Errors are for what stopped the verification from running
+// or from being recorded; a cancelled ctx records nothing.
+func (s *Service) Verify(ctx context.Context, name string, wait time.Duration, onAttempt func(int, entra.Report)) (entra.Report, error) {
+	return s.verify(ctx, name, func(t entra.Target, cred *certs.Credential) entra.Report {
+		if wait > 0 {
+			return s.Verifier.VerifyWait(ctx, t, cred, wait, onAttempt)
+		}
+		r := s.Verifier.Verify(ctx, t, cred, nil)
+		if onAttempt != nil {
+			onAttempt(1, r)
+		}
+		return r
+	})
+}
+
+// VerifyLive is Verify without retries, reporting each check as it lands
+// (onCheck may be nil): what the TUI's verification screen draws.
+func (s *Service) VerifyLive(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
+	return s.verify(ctx, name, func(t entra.Target, cred *certs.Credential) entra.Report {
+		return s.Verifier.Verify(ctx, t, cred, onCheck)
+	})
+}
+
+func (s *Service) verify(ctx context.Context, name string, run func(entra.Target, *certs.Credential) entra.Report) (entra.Report, error) {
+	if s.Verifier == nil {
+		return entra.Report{}, fmt.Errorf("verify %q: no verifier configured", name)
+	}
+	a, err := s.Account(name)
+	if err != nil {
+		return entra.Report{}, err
+	}
+	c, ok := a.Active()
+	if !ok {
+		return entra.Report{}, fmt.Errorf("verify %q: the account has no active certificate; rotate it to make one", a.Name)
+	}
+	cred, err := s.credential(c.ID)
+	var report entra.Report
+	switch {
+	case err == ErrKeyLocked:
+		return entra.Report{}, fmt.Errorf("verify %q: %w", a.Name, err)
+	case err != nil:
+		// The stored key does not open or does not match its certificate:
+		// that is the certificate-local check failing, not a crash.
+		report = localFailure(a.Name, err)
+	default:
+		report = run(entra.Target{Account: a.Name, AppID: a.AppID, TenantID: a.TenantID, Organization: a.Organization}, cred)
+	}
+	if report.Account == "" {
+		report.Account = a.Name
+	}
+	if ctx.Err() != nil {
+		return report, fmt.Errorf("verify %q: interrupted, nothing recorded: %w", a.Name, ctx.Err())
+	}
+	if err := s.record(a, report); err != nil {
+		return report, err
+	}
+	return report, nil
+}
+
+// credential loads and opens the key material of one credential.
+func (s *Service) credential(credID string) (*certs.Credential, error) {
+	km, err := s.Store.Key(credID)
+	if err != nil {
+		return nil, fmt.Errorf("read the key: %w", err)
+	}
+	key := km.KeyPKCS8
+	if len(km.KeyAge) > 0 {
+		if s.Unlock == nil {
+			return nil, ErrKeyLocked
+		}
+		if key, err = s.Unlock(km.KeyAge); err != nil {
+			return nil, fmt.Errorf("unlock the key: %w", err)
+		}
+	}
+	cred, err := certs.Parse(km.CertDER, key)
+	if err != nil {
+		return nil, fmt.Errorf("open the stored key and certificate: %w", err)
+	}
+	return cred, nil
+}
+
+// localFailure is the report of a verification whose first check could not
+// even load the credential: every other check is skipped.
+func localFailure(account string, err error) entra.Report {
+	r := entra.Report{Account: account, FailedStep: entra.StepGenerateKey}
+	for _, id := range entra.CheckOrder {
+		c := entra.CheckResult{ID: id, Skipped: true, Message: "skipped: the local certificate check failed"}
+		if id == entra.CheckCertificateLocal {
+			c = entra.CheckResult{ID: id, Step: entra.StepGenerateKey, Message: err.Error(),
+				Hint: "the stored key material is damaged; rotate the account's certificate (or link it again)"}
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	return r
+}
+
+// record stores a verification's outcome on the account, with its audit entry.
+func (s *Service) record(a store.Account, r entra.Report) error {
+	now := s.now().UTC()
+	action, detail := AuditVerified, "all checks passed"
+	if !r.OK {
+		action, detail = AuditVerificationFailed, failureDetail(r)
+	}
+	audit := store.AuditEntry{V: store.RecordVersion, At: now, Action: action, AccountID: a.ID, Name: a.Name, Detail: detail}
+	_, err := s.Store.UpdateAccount(a.ID, func(acc *store.Account) error {
+		acc.Status = store.StatusVerified
+		if !r.OK {
+			acc.Status = store.StatusFailed
+		}
+		acc.FailedStep = string(r.FailedStep)
+		acc.LastVerified = now
+		acc.LastChecks = checkRecords(r.Checks)
+		return nil
+	}, &audit)
+	if err != nil {
+		return fmt.Errorf("record the verification of %q: %w", a.Name, err)
+	}
+	return nil
+}
+
+func failureDetail(r entra.Report) string {
+	for _, c := range r.Checks {
+		if !c.OK && !c.Skipped {
+			if r.FailedStep != "" {
+				return fmt.Sprintf("check %s failed (step %s)", c.ID, r.FailedStep)
+			}
+			return fmt.Sprintf("check %s failed", c.ID)
+		}
+	}
+	return "failed"
+}
+
+func checkRecords(cs []entra.CheckResult) []store.CheckRecord {
+	out := make([]store.CheckRecord, len(cs))
+	for i, c := range cs {
+		out[i] = store.CheckRecord{ID: string(c.ID), OK: c.OK, Skipped: c.Skipped, Step: string(c.Step), Message: c.Message, Hint: c.Hint}
+	}
+	return out
+}
