@@ -165,10 +165,15 @@ type harness struct {
 	emitted []tea.Msg
 }
 
+// newHarness starts the screen with f as its verifier (or d.Verifier when f
+// is nil) and a settable clock.
 func newHarness(t *testing.T, f *fakeVerifier, d Deps, width, height int) *harness {
 	t.Helper()
 	c := newClock()
-	d.Verifier, d.Now = f, c.Now
+	d.Now = c.Now
+	if f != nil {
+		d.Verifier = f
+	}
 	if d.Account == "" {
 		d.Account = "contoso"
 	}
