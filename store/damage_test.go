@@ -64,6 +64,15 @@ func TestCorruptRecordIsNamedOthersStayReadable(t *testing.T) {
 		t.Fatalf("Check does not report the bad record: %v", err)
 	}
 
+	// A store with a bad record can still be backed up, bad record and all.
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(dst); err != nil {
+		t.Fatalf("backup of a store with a bad record: %v", err)
+	}
+	if got, bad, err := store.OpenExisting(dst, store.Options{}).Accounts(); err != nil || len(got) != 2 || len(bad) != 1 {
+		t.Fatalf("backup holds %q, bad %v, %v", names(got), bad, err)
+	}
+
 	// The bad record can still be deleted by the id its error names.
 	if err := s.DeleteAccount(re.Key, store.AuditEntry{}); err != nil {
 		t.Fatalf("deleting the bad record: %v", err)

@@ -111,7 +111,10 @@ func (s *Store) Close() error {
 }
 
 // Generation is a counter every write transaction increments. The TUI polls
-// it to notice, cheaply, that another process changed the store.
+// it to notice, cheaply (one small read), that another process changed the
+// store. Read it before loading what it guards (Generation, then Accounts):
+// a write that lands in between then shows up as a change at the next poll
+// instead of being missed.
 func (s *Store) Generation() (uint64, error) {
 	var g uint64
 	err := s.view(func(tx *bolt.Tx) error {
