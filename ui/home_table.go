@@ -34,7 +34,7 @@ const (
 func columnWidths(width int) columns {
 	avail := width - cursorMark - 3*colGap
 	c := columns{name: 10, org: 12, tenant: 9, status: 14}
-	ideal := columns{name: 24, org: 30, tenant: 36, status: 34}
+	ideal := columns{name: 24, org: 30, tenant: 36, status: 40}
 	if avail < c.name+c.org+c.tenant+c.status {
 		c.tenant = 0
 		avail += colGap

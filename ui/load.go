@@ -62,11 +62,6 @@ func loadAccountsCmd(r flow.AccountReader, changes func() (uint64, error)) tea.C
 	}
 }
 
-// pollTick waits for the next poll.
-func pollTick(every time.Duration) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg { return pollMsg{} })
-}
-
 // readChangesCmd asks the store for its generation.
 func readChangesCmd(changes func() (uint64, error)) tea.Cmd {
 	return func() tea.Msg {

@@ -55,6 +55,9 @@ type Model struct {
 	status    statusLine
 	lay       layout
 	pollEvery time.Duration
+	// after delivers msg after d (tea.Tick); tests replace it so that no
+	// timer runs and they send the timer's message themselves.
+	after func(d time.Duration, msg tea.Msg) tea.Cmd
 
 	// lastGen is the store generation the accounts on screen were read at.
 	lastGen    uint64
@@ -80,6 +83,9 @@ func New(d Deps) *Model {
 		keys:      defaultGlobalKeys(),
 		help:      help.New(),
 		pollEvery: pollEvery,
+		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
+			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+		},
 	}
 	m.picker = newPickerScreen()
 	m.home = newHomeScreen(d.StorePath)
@@ -96,7 +102,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	cmds = append(cmds, m.apply(flow.AppStarted{}))
 	if m.deps.Changes != nil {
-		cmds = append(cmds, pollTick(m.pollEvery))
+		cmds = append(cmds, m.after(m.pollEvery, pollMsg{}))
 	}
 	return tea.Batch(cmds...)
 }
@@ -124,7 +130,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case uikit.AccountsChangedMsg:
 		return m, m.apply(flow.ReloadRequested{})
 	case uikit.StatusMsg:
-		return m, m.status.set(msg.Text, msg.Err)
+		return m, m.setStatus(msg.Text, msg.Err)
 	case clearStatusMsg:
 		m.status.clear(msg)
 		return m, nil
@@ -194,6 +200,9 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 		}
 	}
 	m.syncKeys()
+	if m.fullHelp {
+		m.relayout()
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -257,6 +266,9 @@ func (m *Model) updatePage(msg tea.Msg) tea.Cmd {
 		m.transient = next
 	}
 	m.syncKeys()
+	if m.fullHelp {
+		m.relayout() // the page's keys may have changed, and with them the help's height
+	}
 	return cmd
 }
 
@@ -270,7 +282,7 @@ func (m *Model) accountsLoaded(msg accountsMsg) tea.Cmd {
 	linked := len(msg.accounts)+len(msg.bad) > 0
 	cmd := m.apply(flow.AccountsLoaded{Linked: linked, Err: msg.err})
 	if msg.err != nil {
-		return tea.Batch(cmd, m.status.set("Could not read the accounts — press r on Home to try again", true))
+		return tea.Batch(cmd, m.setStatus("Could not read the accounts — press r on Home to try again", true))
 	}
 	return cmd
 }
@@ -279,7 +291,7 @@ func (m *Model) accountsLoaded(msg accountsMsg) tea.Cmd {
 // next poll either way. A failing poll is not worth an alarm: the next load
 // will say what is wrong.
 func (m *Model) changesRead(msg changesMsg) tea.Cmd {
-	next := pollTick(m.pollEvery)
+	next := m.after(m.pollEvery, pollMsg{})
 	if msg.err != nil {
 		return next
 	}
@@ -288,6 +300,11 @@ func (m *Model) changesRead(msg changesMsg) tea.Cmd {
 	}
 	m.lastGen, m.hasLastGen = msg.gen, true
 	return tea.Batch(next, m.apply(flow.ReloadRequested{}))
+}
+
+// setStatus shows a status line and starts the timer that clears it.
+func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
+	return m.after(statusTTL, m.status.set(text, isErr))
 }
 
 // syncKeys enables the global keys that do something right now, so the help
@@ -340,10 +357,7 @@ func (m *Model) relayout() {
 	m.syncKeys()
 	helpHeight := 1
 	if m.fullHelp {
-		m.help.ShowAll = true
-		helpHeight = lineCount(m.help.View(m.helpKeys()))
-	} else {
-		m.help.ShowAll = false
+		helpHeight = lineCount(m.fullHelpView(m.helpKeys()))
 	}
 	m.lay = computeLayout(m.lay.width, m.lay.height, m.state.ShowsNav(), helpHeight)
 	m.help.SetWidth(m.lay.width)

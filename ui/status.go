@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"time"
-
-	tea "charm.land/bubbletea/v2"
-)
+import "time"
 
 // statusTTL is how long a status line stays before it clears itself.
 const statusTTL = 5 * time.Second
@@ -21,12 +17,11 @@ type statusLine struct {
 // clearStatusMsg is the timer of status message id.
 type clearStatusMsg struct{ id int }
 
-// set shows text and returns the command that clears it later.
-func (s *statusLine) set(text string, isErr bool) tea.Cmd {
+// set shows text and returns the message that must clear it later.
+func (s *statusLine) set(text string, isErr bool) clearStatusMsg {
 	s.id++
 	s.text, s.err = text, isErr
-	id := s.id
-	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{id: id} })
+	return clearStatusMsg{id: s.id}
 }
 
 // clear empties the line if msg belongs to the message on show.

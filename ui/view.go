@@ -107,7 +107,7 @@ func (m *Model) statusView() string {
 func (m *Model) helpView() string {
 	hk := m.helpKeys()
 	if m.fullHelp {
-		return m.help.View(hk)
+		return m.fullHelpView(hk)
 	}
 	var items []key.Binding
 	for _, b := range hk.ShortHelp() {
@@ -133,6 +133,55 @@ func (m *Model) helpView() string {
 		out = hm.ShortHelpView(items)
 	}
 	return out
+}
+
+// fullHelpView lists every enabled key, in as many columns as the width
+// holds (column-major, in the order the key maps give). The help bubble's
+// own full view drops whole columns that do not fit, global keys included.
+func (m *Model) fullHelpView(hk helpKeys) string {
+	type item struct{ key, desc string }
+	var items []item
+	for _, group := range hk.FullHelp() {
+		for _, b := range group {
+			if b.Enabled() {
+				items = append(items, item{b.Help().Key, b.Help().Desc})
+			}
+		}
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	const gap = 3
+	layout := func(cols int) (rows int, keyW, descW []int, total int) {
+		rows = (len(items) + cols - 1) / cols
+		keyW, descW = make([]int, cols), make([]int, cols)
+		for i, it := range items {
+			c := i / rows
+			keyW[c] = max(keyW[c], ansi.StringWidth(it.key))
+			descW[c] = max(descW[c], ansi.StringWidth(it.desc))
+		}
+		for c := range cols {
+			total += keyW[c] + 1 + descW[c]
+		}
+		return rows, keyW, descW, total + gap*(cols-1)
+	}
+	cols := len(items)
+	rows, keyW, descW, total := layout(cols)
+	for cols > 1 && total > m.lay.width {
+		cols--
+		rows, keyW, descW, total = layout(cols)
+	}
+	lines := make([]string, rows)
+	for i, it := range items {
+		c, r := i/rows, i%rows
+		cell := m.styles.Key.Render(it.key) + strings.Repeat(" ", keyW[c]-ansi.StringWidth(it.key)+1) +
+			m.styles.Muted.Render(it.desc)
+		if c < cols-1 {
+			cell += strings.Repeat(" ", descW[c]-ansi.StringWidth(it.desc)+gap)
+		}
+		lines[r] += cell
+	}
+	return strings.Join(lines, "\n")
 }
 
 // locationTitle names a location in the header's breadcrumb.

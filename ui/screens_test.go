@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
+)
+
+func TestFirstRunShowsThePickerInOrderWithCursorOnAWS(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{}}, 80, 24)
+	if hs.page() != flow.PagePicker {
+		t.Fatalf("page = %v, want picker", hs.page())
+	}
+	hs.mustShow("Choose your platform", "› AWS", "xops links your organisation's cloud accounts")
+	v := hs.view()
+	aws, azure, ms := strings.Index(v, "AWS "), strings.Index(v, "Azure "), strings.Index(v, "Microsoft  ")
+	if !(aws >= 0 && aws < azure && azure < ms) {
+		t.Fatalf("platforms not in order AWS, Azure, Microsoft:\n%s", v)
+	}
+	hs.mustNotShow("▸ Home") // no side navigation on the first-run picker
+}
+
+func TestPickerWalk(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{}}, 80, 24)
+
+	hs.keys("j", "enter")
+	hs.mustShow("Azure accounts are not supported yet.", "Nothing was changed")
+	if hs.page() != flow.PageUnsupported {
+		t.Fatalf("page = %v", hs.page())
+	}
+	hs.keys("esc")
+	hs.mustShow("› Azure") // back on the picker, cursor kept
+
+	hs.keys("up", "enter") // AWS
+	hs.mustShow("AWS accounts are not supported yet.")
+	hs.keys("enter") // enter also leads back from "not supported"
+	if hs.page() != flow.PagePicker {
+		t.Fatalf("enter on unsupported: page = %v, want picker", hs.page())
+	}
+
+	hs.keys("down", "down", "down", "enter") // past the end stays on Microsoft
+	hs.mustShow("Microsoft 365 is linked through an app registration", "M365", "Link a New Microsoft Account")
+	hs.keys("enter")
+	if hs.page() != flow.PageLinkWizard {
+		t.Fatalf("page = %v, want the wizard", hs.page())
+	}
+	hs.mustShow("The linking wizard is not part of this build yet", "Nothing was changed")
+	hs.keys("esc", "esc")
+	if hs.page() != flow.PagePicker {
+		t.Fatalf("esc esc: page = %v, want picker", hs.page())
+	}
+}
+
+func TestLinkedOpensHomeListingAccounts(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 140, 30)
+	if hs.page() != flow.PageHome {
+		t.Fatalf("page = %v, want Home", hs.page())
+	}
+	hs.mustShow("Linked accounts (3)", "▸ Home", "NAME", "ORGANIZATION", "TENANT", "STATUS",
+		"› contoso", "contoso.onmicrosoft.com", "✓ verified",
+		"fabrikam", "✗ failed at step grant-admin-consent", "northwind", "· not verified",
+		"tenant 72f988bf-86f1-41af-91ab-2d7cd011db47")
+	hs.keys("j")
+	hs.mustShow("› fabrikam", "tenant 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")
+	hs.keys("j", "j", "j") // stops at the last
+	hs.mustShow("› northwind")
+	hs.keys("k", "k", "k", "k")
+	hs.mustShow("› contoso")
+}
+
+func TestHomeEmptyStateOffersToLink(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{}}, 80, 24)
+	hs.keys("tab") // skip the picker
+	if hs.page() != flow.PageHome {
+		t.Fatalf("page = %v, want Home", hs.page())
+	}
+	hs.mustShow("No account is linked yet.", "xops links your organisation's Microsoft 365 tenant",
+		"Link a Microsoft 365 account")
+	if !strings.Contains(hs.helpBar(), "enter link an account") {
+		t.Fatalf("help bar: %q", hs.helpBar())
+	}
+	if strings.Contains(hs.helpBar(), "up") {
+		t.Fatalf("help offers movement with nothing to move through: %q", hs.helpBar())
+	}
+	hs.keys("enter")
+	if hs.page() != flow.PageMicrosoft {
+		t.Fatalf("enter on empty Home: page = %v, want Microsoft", hs.page())
+	}
+	hs.keys("esc")
+	if hs.page() != flow.PageHome {
+		t.Fatalf("esc: page = %v, want Home", hs.page())
+	}
+}
+
+func TestHomeLinkKeyWithAccounts(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 80, 24)
+	hs.keys("enter") // enter on a row is for details (a later issue): nothing happens
+	if hs.page() != flow.PageHome {
+		t.Fatalf("enter on a row: page = %v", hs.page())
+	}
+	hs.keys("n")
+	if hs.page() != flow.PageMicrosoft {
+		t.Fatalf("n: page = %v, want Microsoft", hs.page())
+	}
+}
+
+// TestHomeRendersOnlyVisibleRows: 10,000 accounts draw as many rows as fit.
+func TestHomeRendersOnlyVisibleRows(t *testing.T) {
+	t.Parallel()
+	fs := &fakeStore{accounts: manyAccounts(10000)}
+	hs := newHarness(t, Deps{Store: fs}, 80, 24)
+	hs.mustShow("Linked accounts (10000)", "› acct-00000")
+	rows := strings.Count(hs.view(), "acct-")
+	if rows != hs.m.home.table.rows+1 { // visible rows plus the selected-account lines
+		t.Fatalf("%d account names drawn, want %d", rows, hs.m.home.table.rows+1)
+	}
+	out := hs.m.home.table.view(hs.m.styles, fs.accounts, 63)
+	if n := strings.Count(out, "\n"); n != hs.m.home.table.rows {
+		t.Fatalf("table drew %d rows, want %d", n, hs.m.home.table.rows)
+	}
+	hs.keys("G")
+	hs.mustShow("› acct-09999")
+	hs.mustNotShow("acct-00000")
+	hs.keys("g")
+	hs.mustShow("› acct-00000")
+	hs.keys("pgdown")
+	hs.mustShow(fmt.Sprintf("› acct-%05d", hs.m.home.table.rows))
+}
+
+func TestHomeLoadErrorAndRetry(t *testing.T) {
+	t.Parallel()
+	fs := &fakeStore{err: errors.New("store file is damaged")}
+	hs := newHarness(t, Deps{Store: fs, StorePath: "/tmp/x.db"}, 80, 24)
+	if hs.page() != flow.PageHome {
+		t.Fatalf("unreadable store: page = %v, want Home (not the first-run picker)", hs.page())
+	}
+	hs.mustShow("store file is damaged", "Press r to try again", "/tmp/x.db", "✗ Could not read the accounts")
+	if !strings.Contains(hs.helpBar(), "r try again") {
+		t.Fatalf("help bar: %q", hs.helpBar())
+	}
+	fs.mu.Lock()
+	fs.err = nil
+	fs.accounts = sampleAccounts()
+	fs.mu.Unlock()
+	hs.keys("r")
+	hs.mustShow("Linked accounts (3)")
+}
+
+func TestHomeWarnsAboutUnreadableRecords(t *testing.T) {
+	t.Parallel()
+	bad := []*store.RecordError{{Bucket: "accounts", Key: "a9", Err: errors.New("bad json")}}
+	// Only an unreadable record: still a linked store, so Home, not the picker.
+	hs := newHarness(t, Deps{Store: &fakeStore{bad: bad}}, 100, 24)
+	if hs.page() != flow.PageHome {
+		t.Fatalf("page = %v, want Home", hs.page())
+	}
+	hs2 := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts(), bad: bad}}, 120, 24)
+	hs2.mustShow("⚠ 1 stored account cannot be read", "accounts/a9", "contoso")
+}
+
+func TestNoStoreSaysSo(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{}, 80, 24)
+	hs.mustShow("no store is open")
+}
+
+func TestIntegrationsCards(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 80, 24)
+	hs.keys("tab")
+	if hs.page() != flow.PageIntegrations {
+		t.Fatalf("page = %v", hs.page())
+	}
+	hs.mustShow("▸ Integrations", "› AWS", "Azure", "Microsoft", "(M365)", "not supported")
+	hs.keys("right")
+	hs.mustShow("› Azure")
+	hs.keys("l", "l") // stops at Microsoft
+	hs.mustShow("› Microsoft")
+	hs.keys("enter", "enter")
+	if hs.page() != flow.PageLinkWizard {
+		t.Fatalf("page = %v, want the wizard", hs.page())
+	}
+	hs.mustShow("Home › Integrations › Microsoft › Link a New Microsoft Account")
+	hs.keys("esc", "esc", "h", "enter")
+	hs.mustShow("Azure accounts are not supported yet.")
+	hs.keys("esc", "esc")
+	if hs.page() != flow.PageHome {
+		t.Fatalf("page = %v, want Home", hs.page())
+	}
+}
+
+func TestIntegrationsListWhenNarrow(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 60, 16)
+	hs.keys("tab", "down")
+	hs.mustShow("› Azure      not supported yet", "  Microsoft  Microsoft 365 (M365)")
+}
+
+func TestSettingsPage(t *testing.T) {
+	t.Parallel()
+	d := Deps{Store: &fakeStore{}, StorePath: "/home/admin/.local/share/xops/xops.db", Cloud: "usgov", Version: "v1.2.3"}
+	hs := newHarness(t, d, 80, 24)
+	hs.keys("shift+tab")
+	if hs.page() != flow.PageSettings {
+		t.Fatalf("page = %v", hs.page())
+	}
+	hs.mustShow("/home/admin/.local/share/xops/xops.db", "usgov", "v1.2.3",
+		"protected by the store file's permissions only", "Passphrase protection",
+		"--store PATH")
+	hs.mustNotShow("sandbox")
+	hs.keys("esc")
+	if hs.page() != flow.PageHome {
+		t.Fatalf("esc from Settings: page = %v, want Home", hs.page())
+	}
+}
+
+func TestSandboxBadgeOnEveryPage(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{}, Sandbox: true}, 60, 16)
+	for _, k := range []string{"", "enter", "esc", "tab", "tab", "tab"} {
+		if k != "" {
+			hs.keys(k)
+		}
+		first := strings.SplitN(hs.view(), "\n", 2)[0]
+		if !strings.Contains(first, "SANDBOX") {
+			t.Fatalf("on %v the header lacks SANDBOX: %q", hs.page(), first)
+		}
+	}
+	hs.mustShow("sandbox: a simulated tenant") // Settings says so too
+}
