@@ -12,6 +12,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -109,6 +111,9 @@ func (s *Sandbox) Start() error {
 		Handler:           s.Handler(),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.ca.server}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
+		// The sandbox runs inside the TUI: a stray log line on stderr would
+		// tear the screen, and a client refusing the CA is expected in tests.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	go func() { _ = s.srv.ServeTLS(ln, "", "") }()
 	return nil
