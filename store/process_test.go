@@ -59,6 +59,8 @@ func TestHelperProcess(t *testing.T) {
 			}
 		}
 		fmt.Println("done")
+	case "churn":
+		churn(path, os.Getenv(envID))
 	}
 	os.Exit(0)
 }
