@@ -22,15 +22,17 @@ type accountTable struct {
 type columns struct{ name, org, tenant, status int }
 
 const (
-	colGap     = 2
+	colGap     = 1
 	cursorMark = 2 // "› " in front of each row
 )
 
-// columnWidths shares width between the columns. Every column gets a
-// minimum; the rest goes round-robin to status, organization and name up to
-// what they usually need. The tenant GUID shows its first 8 characters
-// unless the whole GUID fits (half a GUID helps no more than 8 characters),
-// and on narrow screens not at all: the line under the table shows it.
+// columnWidths shares width between the columns. Every column gets its
+// minimum; the rest goes first to the organization, then to the name, up to
+// what they usually need. Status and tenant only grow when they can grow
+// whole: the status column shows "✗ failed" until "✗ failed at step
+// add-exchange-permission" fits, and the tenant its first 8 characters
+// until the whole GUID does. On narrow pages the tenant column goes (the
+// lines under the table show it).
 func columnWidths(width int) columns {
 	avail := width - cursorMark - 3*colGap
 	c := columns{name: 10, org: 12, tenant: 9, status: 14}
@@ -40,23 +42,21 @@ func columnWidths(width int) columns {
 		avail += colGap
 	}
 	extra := avail - (c.name + c.org + c.tenant + c.status)
-	for extra > 0 {
-		grew := false
-		for _, col := range []struct{ w, ideal *int }{
-			{&c.status, &ideal.status}, {&c.org, &ideal.org}, {&c.name, &ideal.name},
-		} {
-			if extra > 0 && *col.w < *col.ideal {
-				*col.w++
-				extra--
-				grew = true
-			}
-		}
-		if !grew {
-			break
+	grow := func(w *int, to int, whole bool) {
+		need := to - *w
+		switch {
+		case need <= 0 || extra <= 0:
+		case need <= extra:
+			*w, extra = to, extra-need
+		case !whole:
+			*w, extra = *w+extra, 0
 		}
 	}
-	if c.tenant > 0 && extra >= ideal.tenant-c.tenant {
-		c.tenant = ideal.tenant
+	grow(&c.org, ideal.org, false)
+	grow(&c.name, ideal.name, false)
+	grow(&c.status, ideal.status, true)
+	if c.tenant > 0 {
+		grow(&c.tenant, ideal.tenant, true)
 	}
 	return c
 }
