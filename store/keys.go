@@ -141,3 +141,36 @@ func (s *Store) RewriteKeys(fn func(credID string, km KeyMaterial) (KeyMaterial,
 		return putSettings(tx, settings)
 	})
 }
+
+// OrphanKeys lists the credential ids whose key material no account names:
+// what a crash between PutKey and CreateAccount leaves, or a wizard still in
+// progress holds. The store cannot tell these apart, so it never prunes them
+// itself; flow can delete those no draft refers to.
+func (s *Store) OrphanKeys() ([]string, error) {
+	orphans := []string{}
+	err := s.view(func(tx *bolt.Tx) error {
+		used := make(map[string]bool)
+		c := tx.Bucket(bucketAccounts).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			a, err := decodeRecord[Account](bucketAccounts, string(k), v)
+			if err != nil {
+				// An unreadable account might name any key: claim none orphaned.
+				return fmt.Errorf("listing orphan keys: %w", err)
+			}
+			for _, cr := range a.Credentials {
+				used[cr.ID] = true
+			}
+		}
+		c = tx.Bucket(bucketKeys).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if !used[string(k)] {
+				orphans = append(orphans, string(k))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return orphans, nil
+}

@@ -266,3 +266,22 @@ func TestClosedStoreRefuses(t *testing.T) {
 	wantErrIs(t, err, store.ErrClosed)
 	wantErrIs(t, s.PutSetting("a", nil), store.ErrClosed)
 }
+
+func TestOrphanKeys(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	link(t, s, "contoso")
+	if err := s.PutKey("cred-wizard", testKey(3)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.OrphanKeys()
+	if err != nil || !reflect.DeepEqual(got, []string{"cred-wizard"}) {
+		t.Fatalf("OrphanKeys = %q, %v", got, err)
+	}
+	if err := s.DeleteKey("cred-wizard"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OrphanKeys(); err != nil || len(got) != 0 {
+		t.Fatalf("after delete: %q, %v", got, err)
+	}
+}
