@@ -128,14 +128,16 @@ func (v *Verifier) cloudHint(instance string) string {
 	return "run again with the right --cloud (" + strings.Join(CloudNames(), ", ") + ")"
 }
 
-// wrongCloud reports whether metadata says the tenant is in another cloud
-// than the one we are talking to.
+// wrongCloud reports whether metadata says the tenant is in another known
+// cloud than the one we are talking to. An instance name we do not know
+// (a private cloud, a test rig) proves nothing and is ignored.
 func (v *Verifier) wrongCloud(m metadata) bool {
-	if m.instance == "" {
+	theirs, known := cloudByInstance(m.instance)
+	if !known {
 		return false
 	}
-	c, err := CloudByName(v.Endpoints.Cloud)
-	return err == nil && !strings.EqualFold(c.Instance, m.instance)
+	ours, err := CloudByName(v.Endpoints.Cloud)
+	return err == nil && !strings.EqualFold(ours.Instance, theirs.Instance)
 }
 
 // judgeTenant turns the tenant's metadata into the tenant check.

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/entra/sandbox"
 )
 
@@ -304,5 +305,30 @@ func TestFaults(t *testing.T) {
 	w.sb.SetFault(sandbox.ServiceExchange, sandbox.Fault{})
 	if st, _ := w.invoke(t, w.exchangeToken(t), w.sb.Domain()); st != 200 {
 		t.Errorf("cleared fault: %d", st)
+	}
+}
+
+func TestPerform(t *testing.T) {
+	t.Parallel()
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appID, _ := sb.RegisterApp("x")
+	key, _ := keys(t)
+	cert := selfSigned(t, key, x509.SHA256WithRSA, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	for _, step := range []entra.Step{entra.StepAddExchangePermission, entra.StepGrantAdminConsent, entra.StepAssignGlobalReader, entra.StepUploadCertificate} {
+		if err := sb.Perform(step, appID, pemOf(cert)); err != nil {
+			t.Errorf("%s: %v", step, err)
+		}
+	}
+	state, _ := sb.MarshalState()
+	for _, field := range []string{`"exchange_permission":true`, `"exchange_consented":true`, `"global_reader":true`, `"sha1":"`} {
+		if !bytes.Contains(state, []byte(field)) {
+			t.Errorf("state lacks %s: %s", field, state)
+		}
+	}
+	if err := sb.Perform(entra.StepCopyIDs, appID, nil); err == nil {
+		t.Error("copy-ids performed in the admin center")
 	}
 }

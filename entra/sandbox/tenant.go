@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/xops/xops/entra"
 )
 
 // ErrNoSuchApp is returned by the admin-center actions for an unknown app id.
@@ -290,4 +292,23 @@ func (s *Sandbox) LoadState(data []byte) error {
 	defer s.mu.Unlock()
 	s.state = st
 	return nil
+}
+
+// Perform carries out one checklist step on the app in the simulated admin
+// center, so the wizard can offer each step in sandbox mode with one call.
+// certificate is needed for upload-certificate only. register-app has its own
+// call (RegisterApp returns the new id); copy-ids, enter-ids and generate-key
+// happen in xops, not in Entra.
+func (s *Sandbox) Perform(step entra.Step, appID string, certificate []byte) error {
+	switch step {
+	case entra.StepAddExchangePermission:
+		return s.AddExchangePermission(appID)
+	case entra.StepGrantAdminConsent:
+		return s.GrantAdminConsent(appID)
+	case entra.StepAssignGlobalReader:
+		return s.AssignGlobalReader(appID)
+	case entra.StepUploadCertificate:
+		return s.UploadCertificate(appID, certificate)
+	}
+	return fmt.Errorf("sandbox: step %q is not an admin-center action on an existing app", step)
 }
