@@ -144,6 +144,9 @@ func assertReport(t *testing.T, r entra.Report, states want, failedStep entra.St
 			allOK = false
 		}
 	}
+	if _, ok := r.FirstFailure(); !r.OK && !ok {
+		t.Errorf("a failing report must show a check that failed, not only skipped ones: %+v", r.Checks)
+	}
 	if r.OK != allOK {
 		t.Errorf("report ok = %v, want %v", r.OK, allOK)
 	}

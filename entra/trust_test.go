@@ -87,3 +87,20 @@ func TestSystemTrustHonoursSSLCertFile(t *testing.T) {
 		t.Errorf("without the CA the sandbox was trusted: %v %q", err, out)
 	}
 }
+
+// AADSTS500011 for every resource: the exchange check still fails (with no
+// step), whatever else could not be checked.
+func TestNoExchangeAndNoGraphToken(t *testing.T) {
+	t.Parallel()
+	tn := setup(t)
+	v := tn.verifier()
+	v.HTTP.Transport = rewriteToken{next: v.HTTP.Transport, status: 400,
+		body: `{"error":"invalid_resource","error_description":"AADSTS500011: The resource principal was not found in the tenant.","error_codes":[500011]}`}
+	r := v.Verify(t.Context(), tn.target, tn.cred, nil)
+	assertReport(t, r, want{
+		entra.CheckCertificate: "skip", entra.CheckExchangePermission: "skip", entra.CheckGlobalReader: "skip", entra.CheckExchange: "fail",
+	}, "")
+	if c := r.Check(entra.CheckExchange); c.Step != "" || !strings.Contains(c.Message, "no Exchange Online") {
+		t.Errorf("exchange: %+v", c)
+	}
+}

@@ -128,6 +128,15 @@ func (v *Verifier) verify(ctx context.Context, t Target, cred *certs.Credential,
 	}
 	rec.emit(out.app)
 	rec.emit(out.cert)
+	if out.noExchange != nil && out.token == "" {
+		// No Exchange, and no Graph token to read the directory roles from.
+		r := skipped(CheckExchangePermission, CheckExchange)
+		r.Message = "not checked: the tenant has no Exchange Online to hold the permission (see the exchange check)"
+		rec.emit(r)
+		rec.emit(skipped(CheckGlobalReader, CheckCertificate))
+		rec.emit(*out.noExchange)
+		return
+	}
 	if out.token == "" {
 		waited := CheckCertificate
 		if !out.app.OK {
