@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,7 +19,12 @@ import (
 // in the report. Errors are for what stopped the verification from running
 // or from being recorded; a cancelled ctx records nothing.
 func (s *Service) Verify(ctx context.Context, name string, wait time.Duration, onAttempt func(int, entra.Report)) (entra.Report, error) {
-	return s.verify(ctx, name, func(t entra.Target, cred *certs.Credential) entra.Report {
+	return s.verify(ctx, name, s.attempts(ctx, wait, onAttempt))
+}
+
+// attempts runs the checks once, or retries them until wait is up.
+func (s *Service) attempts(ctx context.Context, wait time.Duration, onAttempt func(int, entra.Report)) func(entra.Target, *certs.Credential) entra.Report {
+	return func(t entra.Target, cred *certs.Credential) entra.Report {
 		if wait > 0 {
 			return s.Verifier.VerifyWait(ctx, t, cred, wait, onAttempt)
 		}
@@ -27,7 +33,7 @@ func (s *Service) Verify(ctx context.Context, name string, wait time.Duration, o
 			onAttempt(1, r)
 		}
 		return r
-	})
+	}
 }
 
 // VerifyLive is Verify without retries, reporting each check as it lands
@@ -39,9 +45,6 @@ func (s *Service) VerifyLive(ctx context.Context, name string, onCheck func(entr
 }
 
 func (s *Service) verify(ctx context.Context, name string, run func(entra.Target, *certs.Credential) entra.Report) (entra.Report, error) {
-	if s.Verifier == nil {
-		return entra.Report{}, fmt.Errorf("verify %q: no verifier configured", name)
-	}
 	a, err := s.Account(name)
 	if err != nil {
 		return entra.Report{}, err
@@ -50,10 +53,26 @@ func (s *Service) verify(ctx context.Context, name string, run func(entra.Target
 	if !ok {
 		return entra.Report{}, fmt.Errorf("verify %q: the account has no active certificate; rotate it to make one", a.Name)
 	}
+	report, err := s.check(ctx, a, c, run)
+	if err != nil {
+		return report, err
+	}
+	if err := s.record(a, report); err != nil {
+		return report, err
+	}
+	return report, nil
+}
+
+// check runs a verification of account a with credential c. It returns an
+// error only when the verification could not run or was interrupted.
+func (s *Service) check(ctx context.Context, a store.Account, c store.Credential, run func(entra.Target, *certs.Credential) entra.Report) (entra.Report, error) {
+	if s.Verifier == nil {
+		return entra.Report{}, fmt.Errorf("verify %q: no verifier configured", a.Name)
+	}
 	cred, err := s.credential(c.ID)
 	var report entra.Report
 	switch {
-	case err == ErrKeyLocked:
+	case errors.Is(err, ErrKeyLocked):
 		return entra.Report{}, fmt.Errorf("verify %q: %w", a.Name, err)
 	case err != nil:
 		// The stored key does not open or does not match its certificate:
@@ -67,9 +86,6 @@ func (s *Service) verify(ctx context.Context, name string, run func(entra.Target
 	}
 	if ctx.Err() != nil {
 		return report, fmt.Errorf("verify %q: interrupted, nothing recorded: %w", a.Name, ctx.Err())
-	}
-	if err := s.record(a, report); err != nil {
-		return report, err
 	}
 	return report, nil
 }

@@ -14,7 +14,7 @@ import (
 
 func (a *app) accountsCmd() *cobra.Command {
 	return group("accounts", "List, inspect, verify, export, rename and delete linked accounts",
-		a.accountsListCmd(), a.accountsShowCmd(), a.verifyCmd(), a.exportCmd(), a.renameCmd(), a.deleteCmd())
+		a.accountsListCmd(), a.accountsShowCmd(), a.verifyCmd(), a.exportCmd(), a.rotateCmd(), a.renameCmd(), a.deleteCmd())
 }
 
 func (a *app) accountsListCmd() *cobra.Command {

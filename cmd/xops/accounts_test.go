@@ -272,3 +272,45 @@ func TestDeleteAsksOnATerminal(t *testing.T) {
 		t.Errorf("not deleted: %v", got)
 	}
 }
+
+func TestRotateStartAndCancel(t *testing.T) {
+	t.Parallel()
+	e, _, dir := linked(t, "contoso")
+	before := mustRun(t, e, "accounts", "show", "contoso", "--json").stdout
+
+	if r := xops(t, e, "", "accounts", "rotate", "contoso", "--cancel"); r.code != 2 || !strings.Contains(r.stderr, "no rotation") {
+		t.Errorf("cancel without rotation: %d %q", r.code, r.stderr)
+	}
+	if r := xops(t, e, "", "accounts", "rotate", "contoso", "--key-size", "1000", "--cert-out", filepath.Join(dir, "x.cer")); r.code != 2 ||
+		!strings.Contains(r.stderr, "--key-size: ") {
+		t.Errorf("bad key size: %d %q", r.code, r.stderr)
+	}
+	if r := xops(t, e, "", "accounts", "rotate", "contoso", "--cert-out", filepath.Join(dir, "contoso.cer")); r.code != 2 ||
+		!strings.Contains(r.stderr, "already exists") {
+		t.Errorf("existing --cert-out: %d %q", r.code, r.stderr)
+	}
+	if after := mustRun(t, e, "accounts", "show", "contoso", "--json").stdout; after != before {
+		t.Errorf("refused rotations changed the account:\n%s\n%s", before, after)
+	}
+
+	newCert := filepath.Join(dir, "new.cer")
+	mustRun(t, e, "accounts", "rotate", "contoso", "--cert-out", newCert)
+	if _, err := os.Stat(newCert); err != nil {
+		t.Fatal(err)
+	}
+	if r := xops(t, e, "", "accounts", "rotate", "contoso", "--cert-out", filepath.Join(dir, "again.cer")); r.code != 2 ||
+		!strings.Contains(r.stderr, "already under way") {
+		t.Errorf("second start: %d %q", r.code, r.stderr)
+	}
+	r := mustRun(t, e, "accounts", "rotate", "contoso", "--cancel")
+	if !strings.Contains(r.stderr, "Dropped the new certificate") {
+		t.Errorf("cancel said %q", r.stderr)
+	}
+	after := mustRun(t, e, "accounts", "show", "contoso", "--json").stdout
+	var b, a map[string]any
+	json.Unmarshal([]byte(before), &b)
+	json.Unmarshal([]byte(after), &a)
+	if a["thumbprint"] != b["thumbprint"] || a["pending_certificate"] != nil {
+		t.Errorf("after cancel: thumbprint %v (was %v), pending %v", a["thumbprint"], b["thumbprint"], a["pending_certificate"])
+	}
+}

@@ -293,3 +293,52 @@ func TestSandboxStoreIsBesideTheDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestSandboxRotate(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	appID := r.app()
+	oldCert := filepath.Join(r.dir, "old.cer")
+	if res := r.xops("link", "microsoft", "--name", "contoso", "--app-id", appID, "--tenant-id", r.sb.TenantID(),
+		"--org", r.sb.Domain(), "--cert-out", oldCert); res.code != 0 {
+		t.Fatalf("link: %d %s", res.code, res.stderr)
+	}
+	r.upload(appID, oldCert)
+
+	newCert := filepath.Join(r.dir, "new.cer")
+	res := r.xops("accounts", "rotate", "contoso", "--cert-out", newCert)
+	if res.code != 0 || !strings.Contains(res.stdout, "thumbprint:") {
+		t.Fatalf("rotate start: %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	newThumb := strings.TrimSpace(strings.SplitN(strings.SplitN(res.stdout, "thumbprint:", 2)[1], "\n", 2)[0])
+
+	// Not uploaded yet: the finish fails and nothing changes.
+	res = r.xops("accounts", "rotate", "contoso")
+	if res.code != 1 || !strings.Contains(res.stdout, "failed at step upload-certificate") || !strings.Contains(res.stderr, "Nothing changed") {
+		t.Fatalf("rotate finish before upload: %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if res := r.xops("accounts", "verify", "contoso"); res.code != 0 {
+		t.Fatalf("the old certificate stopped working mid-rotation: %s", res.stdout)
+	}
+	show := r.xops("accounts", "show", "contoso", "--json")
+	if !strings.Contains(show.stdout, `"pending_certificate"`) || !strings.Contains(show.stdout, newThumb) {
+		t.Errorf("show mid-rotation: %s", show.stdout)
+	}
+
+	r.upload(appID, newCert)
+	res = r.xops("accounts", "rotate", "contoso")
+	if res.code != 0 || !strings.Contains(res.stderr, "Rotated") {
+		t.Fatalf("rotate finish: %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	show = r.xops("accounts", "show", "contoso", "--json")
+	var acc map[string]any
+	if err := json.Unmarshal([]byte(show.stdout), &acc); err != nil {
+		t.Fatal(err)
+	}
+	if acc["thumbprint"] != newThumb || acc["pending_certificate"] != nil || acc["status"] != "verified" {
+		t.Errorf("after rotation: thumbprint %v pending %v status %v", acc["thumbprint"], acc["pending_certificate"], acc["status"])
+	}
+	if res := r.xops("accounts", "verify", "contoso", "--json"); res.code != 0 {
+		t.Errorf("verify with the new certificate: %d %s", res.code, res.stdout)
+	}
+}

@@ -50,17 +50,7 @@ func (a *app) verifyAndPrint(cmd *cobra.Command, svc *flow.Service, name string,
 	} else {
 		fmt.Fprintf(a.stderr, "Verifying %s…\n", oneLine(acc.Name))
 	}
-	started := a.now()
-	report, err := svc.Verify(cmd.Context(), acc.Name, wait, func(attempt int, r entra.Report) {
-		if wait <= 0 {
-			return
-		}
-		if r.OK {
-			fmt.Fprintf(a.stderr, "attempt %d: all checks passed\n", attempt)
-			return
-		}
-		fmt.Fprintf(a.stderr, "attempt %d (%s): %s\n", attempt, a.now().Sub(started).Round(time.Second), failureSummary(r))
-	})
+	report, err := svc.Verify(cmd.Context(), acc.Name, wait, a.progress(wait))
 	if err != nil {
 		return classify(err)
 	}
@@ -75,6 +65,21 @@ func (a *app) verifyAndPrint(cmd *cobra.Command, svc *flow.Service, name string,
 		return checksFailed()
 	}
 	return nil
+}
+
+// progress reports each attempt of a verification with --wait on stderr.
+func (a *app) progress(wait time.Duration) func(int, entra.Report) {
+	if wait <= 0 {
+		return nil
+	}
+	started := a.now()
+	return func(attempt int, r entra.Report) {
+		if r.OK {
+			fmt.Fprintf(a.stderr, "attempt %d: all checks passed\n", attempt)
+			return
+		}
+		fmt.Fprintf(a.stderr, "attempt %d (%s): %s\n", attempt, a.now().Sub(started).Round(time.Second), failureSummary(r))
+	}
 }
 
 // failureSummary names the first failing check and its step.
@@ -94,6 +99,9 @@ func failureSummary(r entra.Report) string {
 func (a *app) printReport(r entra.Report) {
 	for _, c := range r.Checks {
 		fmt.Fprintln(a.stdout, checkLine(string(c.ID), c.OK, c.Skipped, c.Message))
+		if c.Warning != "" {
+			fmt.Fprintf(a.stdout, "    warning: %s\n", oneLine(c.Warning))
+		}
 		if !c.OK && !c.Skipped {
 			if c.Step != "" {
 				fmt.Fprintf(a.stdout, "    step to fix: %s\n", c.Step)
