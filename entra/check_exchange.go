@@ -55,6 +55,11 @@ func (v *Verifier) checkExchange(ctx context.Context, t Target, token string) Ch
 	detail := exchangeDetail(body)
 	switch resp.StatusCode {
 	case http.StatusOK:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(body, &obj) != nil {
+			return failed(id, "", serverText(host)+" answered HTTP 200 but not with Exchange Online's JSON (a proxy or captive portal in between?)",
+				"check --exchange-url and any proxy between this machine and Exchange Online")
+		}
 		return passed(id, "Exchange Online ran Get-OrganizationConfig for the app"+orgName(body))
 	case http.StatusUnauthorized:
 		return failed(id, StepGrantAdminConsent,

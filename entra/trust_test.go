@@ -13,15 +13,21 @@ import (
 	"github.com/xops/xops/entra"
 )
 
-// rewriteToken answers token requests itself and passes the rest on.
+// rewriteToken answers requests to paths ending in suffix (default: the
+// token endpoint) itself and passes the rest on.
 type rewriteToken struct {
 	next   http.RoundTripper
 	status int
 	body   string
+	suffix string
 }
 
 func (rt rewriteToken) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
+	suffix := rt.suffix
+	if suffix == "" {
+		suffix = "/oauth2/v2.0/token"
+	}
+	if strings.HasSuffix(r.URL.Path, suffix) {
 		return &http.Response{StatusCode: rt.status, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: io.NopCloser(bytes.NewBufferString(rt.body)), Request: r}, nil
 	}
@@ -102,5 +108,29 @@ func TestNoExchangeAndNoGraphToken(t *testing.T) {
 	}, "")
 	if c := r.Check(entra.CheckExchange); c.Step != "" || !strings.Contains(c.Message, "no Exchange Online") {
 		t.Errorf("exchange: %+v", c)
+	}
+}
+
+// A 200 that is not Exchange's JSON (a captive portal) is not a pass.
+func TestExchange200NotJSON(t *testing.T) {
+	t.Parallel()
+	tn := setup(t)
+	v := tn.verifier()
+	v.HTTP.Transport = rewriteToken{next: v.HTTP.Transport, status: 200, body: "<html>Welcome to the hotel wifi</html>", suffix: "/InvokeCommand"}
+	r := v.Verify(t.Context(), tn.target, tn.cred, nil)
+	assertReport(t, r, want{entra.CheckExchange: "fail"}, "")
+}
+
+// Exchange's 403 with details in JSON: the detail reaches the message.
+func TestExchange403Details(t *testing.T) {
+	t.Parallel()
+	tn := setup(t)
+	v := tn.verifier()
+	v.HTTP.Transport = rewriteToken{next: v.HTTP.Transport, status: 403, suffix: "/InvokeCommand",
+		body: `{"error":{"code":"Forbidden","message":"Access denied","details":[{"message":"The role assigned to application x isn't supported in this scenario."}]}}`}
+	r := v.Verify(t.Context(), tn.target, tn.cred, nil)
+	assertReport(t, r, want{entra.CheckExchange: "fail"}, entra.StepAssignGlobalReader)
+	if m := r.Check(entra.CheckExchange).Message; !strings.Contains(m, "isn't supported in this scenario") {
+		t.Errorf("message %q lacks Exchange's detail", m)
 	}
 }
