@@ -175,3 +175,26 @@ func BenchmarkLineHostile(b *testing.B) {
 		_ = Line(s)
 	}
 }
+
+// FuzzFastPath holds isSafe to clean: the fast path may skip clean only when
+// clean would change nothing.
+func FuzzFastPath(f *testing.F) {
+	for _, s := range []string{"plain", "é\n", "a\u0085", "\u2028", "\u202e", "\xff", "\x7f", "\u009b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, keep := range []bool{false, true} {
+			if got, want := isSafe(s, keep), clean(s, keep) == s; got != want {
+				t.Fatalf("isSafe(%q, %v) = %v, but clean changes it: %v", s, keep, got, !want)
+			}
+		}
+	})
+}
+
+// Not parallel: AllocsPerRun refuses to run beside parallel tests.
+func TestLineDoesNotCopySafeText(t *testing.T) {
+	s := "Müller GmbH — 日本 ✓"
+	if n := testing.AllocsPerRun(100, func() { _ = Line(s) }); n != 0 {
+		t.Errorf("Line of safe text allocates %v times, want 0", n)
+	}
+}
