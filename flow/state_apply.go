@@ -13,6 +13,9 @@ type AppStarted struct{}
 // account, and the picker must not reappear because of it.
 type AccountsLoaded struct {
 	Linked bool
+	// Draft reports a link wizard in progress (a draft in the store). On the
+	// first load it opens the wizard, which offers to resume it.
+	Draft bool
 	// Err is set when the store could not be read at all.
 	Err error
 }
@@ -139,6 +142,14 @@ func (s State) loaded(e AccountsLoaded) State {
 	}
 	s.Linked, s.Loaded = e.Linked, true
 	switch {
+	case s.At.Page == PageLoading && e.Draft:
+		// Restarting with a wizard in progress resumes it; esc leads back
+		// the way the admin came in: Microsoft, then Home or the picker.
+		first := Location{Page: PagePicker}
+		if e.Linked {
+			first = Location{Page: PageHome}
+		}
+		s.At, s.back = Location{Page: PageLinkWizard}, []Location{first, {Page: PageMicrosoft}}
 	case s.At.Page == PageLoading && e.Linked:
 		s.At, s.back = Location{Page: PageHome}, nil
 	case s.At.Page == PageLoading:

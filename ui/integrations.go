@@ -88,7 +88,18 @@ func (p *integrationsScreen) cardWidth() int {
 	return (p.width - 2) / len(flow.Platforms)
 }
 
-func (p *integrationsScreen) SetSize(width, height int) { p.width, p.height = width, height }
+// SetSize also names the movement keys after the layout: cards side by
+// side move with ←/→, the narrow list with ↑/↓ (both work either way).
+func (p *integrationsScreen) SetSize(width, height int) {
+	p.width, p.height = width, height
+	if p.cardWidth() < minCardWidth {
+		p.keys.Left.SetHelp("↑/k", "up")
+		p.keys.Right.SetHelp("↓/j", "down")
+	} else {
+		p.keys.Left.SetHelp("←/h", "previous")
+		p.keys.Right.SetHelp("→/l", "next")
+	}
+}
 
 func (p *integrationsScreen) SetStyles(s uikit.Styles) { p.styles = s }
 

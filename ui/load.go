@@ -24,6 +24,9 @@ type accountsMsg struct {
 	// change made during the load is still seen by the next poll.
 	gen    uint64
 	hasGen bool
+	// draft: a link wizard is in progress (asked on the first load only).
+	draft    bool
+	draftErr error
 }
 
 // pollMsg is the poll timer.
@@ -40,12 +43,18 @@ var errNoStore = errors.New("no store is open")
 
 // loadAccountsCmd reads the accounts in a command, never in Update. It only
 // captures its arguments, never the model.
-func loadAccountsCmd(r flow.AccountReader, changes func() (uint64, error)) tea.Cmd {
+func loadAccountsCmd(r flow.AccountReader, changes func() (uint64, error), draft func() (bool, error)) tea.Cmd {
 	return func() tea.Msg {
 		var msg accountsMsg
 		if changes != nil {
 			if gen, err := changes(); err == nil {
 				msg.gen, msg.hasGen = gen, true
+			}
+		}
+		if draft != nil {
+			msg.draft, msg.draftErr = draft()
+			if msg.draftErr != nil {
+				msg.draftErr = fmt.Errorf("read the draft: %w", msg.draftErr)
 			}
 		}
 		if r == nil {

@@ -34,6 +34,10 @@ type Deps struct {
 	// Wizard, when set, makes the link wizard ("Link a New Microsoft
 	// Account"). Nil shows a page that says what comes next.
 	Wizard func() uikit.Screen
+	// ResumeDraft, when set, reports whether a link wizard is in progress
+	// (a draft in the store). It is asked once, at start: when it says yes,
+	// xops opens on the wizard, which offers to resume it.
+	ResumeDraft func() (bool, error)
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -194,7 +198,11 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 	for _, eff := range effects {
 		switch eff.(type) {
 		case flow.LoadAccountsEffect:
-			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes))
+			var draft func() (bool, error)
+			if m.state.At.Page == flow.PageLoading {
+				draft = m.deps.ResumeDraft // only the first page depends on it
+			}
+			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes, draft))
 		case flow.QuitEffect:
 			cmds = append(cmds, tea.Quit)
 		}
@@ -280,9 +288,12 @@ func (m *Model) accountsLoaded(msg accountsMsg) tea.Cmd {
 	}
 	m.home.setAccounts(msg.accounts, msg.bad, msg.err)
 	linked := len(msg.accounts)+len(msg.bad) > 0
-	cmd := m.apply(flow.AccountsLoaded{Linked: linked, Err: msg.err})
-	if msg.err != nil {
+	cmd := m.apply(flow.AccountsLoaded{Linked: linked, Draft: msg.draft, Err: msg.err})
+	switch {
+	case msg.err != nil:
 		return tea.Batch(cmd, m.setStatus("Could not read the accounts — press r on Home to try again", true))
+	case msg.draftErr != nil:
+		return tea.Batch(cmd, m.setStatus("Could not look for a link in progress: "+msg.draftErr.Error(), true))
 	}
 	return cmd
 }

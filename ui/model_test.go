@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"regexp"
@@ -298,4 +299,33 @@ func TestEveryPageFitsEverySize(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestStartResumesADraftInTheWizard(t *testing.T) {
+	t.Parallel()
+	asked := 0
+	wiz := &fakeWizard{}
+	fs := &fakeStore{accounts: sampleAccounts()}
+	d := Deps{Store: fs, Changes: fs.Generation, Wizard: func() uikit.Screen { return wiz },
+		ResumeDraft: func() (bool, error) { asked++; return true, nil }}
+	hs := newHarness(t, d, 80, 24)
+	if hs.page() != flow.PageLinkWizard {
+		t.Fatalf("page = %v, want the wizard (a draft is waiting)", hs.page())
+	}
+	hs.mustShow("FAKE WIZARD", "Home › Microsoft › Link a New Microsoft Account")
+	fs.add(store.Account{ID: "z", Name: "zeta"})
+	hs.send(pollMsg{}) // a reload must not ask again, nor move the admin
+	if asked != 1 || hs.page() != flow.PageLinkWizard {
+		t.Fatalf("asked %d times, page %v", asked, hs.page())
+	}
+	hs.send(uikit.BackMsg{})
+	if hs.page() != flow.PageMicrosoft {
+		t.Fatalf("back from a resumed wizard: %v", hs.page())
+	}
+
+	broken := newHarness(t, Deps{Store: &fakeStore{}, ResumeDraft: func() (bool, error) { return false, errors.New("disk on fire") }}, 80, 24)
+	if broken.page() != flow.PagePicker {
+		t.Fatalf("page = %v, want the picker", broken.page())
+	}
+	broken.mustShow("✗ Could not look for a link in progress: read the draft: disk on fire")
 }

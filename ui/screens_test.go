@@ -203,6 +203,9 @@ func TestIntegrationsListWhenNarrow(t *testing.T) {
 	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 60, 16)
 	hs.keys("tab", "down")
 	hs.mustShow("› Azure      not supported yet", "  Microsoft  Microsoft 365 (M365)")
+	if bar := hs.helpBar(); !strings.Contains(bar, "↓/j down") {
+		t.Fatalf("the list's help names the wrong keys: %q", bar)
+	}
 }
 
 func TestSettingsPage(t *testing.T) {
