@@ -107,6 +107,7 @@ func selfCommand(t *testing.T, args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), "XOPS_TEST_MAIN=1")
+	// A race-enabled binary sleeps a second at exit unless told not to.
+	cmd.Env = append(os.Environ(), "XOPS_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	return cmd
 }

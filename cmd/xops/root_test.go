@@ -132,7 +132,7 @@ func TestLockedStoreNamesTheFile(t *testing.T) {
 	e, p := newStore(t)
 	mustRun(t, e, "accounts", "list") // create it
 	holder := selfCommand(t)
-	holder.Env = append(os.Environ(), "XOPS_TEST_HOLD="+p)
+	holder.Env = append(os.Environ(), "XOPS_TEST_HOLD="+p, "GORACE=atexit_sleep_ms=0")
 	stdin, err := holder.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
