@@ -72,3 +72,24 @@ func TestVerifyWaitGivesUp(t *testing.T) {
 		t.Errorf("only %d attempts within the wait", n)
 	}
 }
+
+// Entra's propagation delay: the consent is granted before VerifyWait starts
+// but reaches tokens only later; the retries see it arrive.
+func TestVerifyWaitRidesOutPropagation(t *testing.T) {
+	t.Parallel()
+	tn := setup(t, entra.StepGrantAdminConsent)
+	tn.sb.SetPropagationDelay(600 * time.Millisecond)
+	if err := tn.sb.GrantAdminConsent(tn.target.AppID); err != nil {
+		t.Fatal(err)
+	}
+	v := tn.verifier()
+	v.MinRetryDelay, v.MaxRetryDelay = 100*time.Millisecond, 200*time.Millisecond
+	n := 0
+	r := v.VerifyWait(t.Context(), tn.target, tn.cred, 20*time.Second, func(int, entra.Report) { n++ })
+	if !r.OK {
+		t.Fatalf("not passing after propagation: %+v", r)
+	}
+	if n < 2 {
+		t.Errorf("passed at attempt %d: the delay was not simulated", n)
+	}
+}

@@ -45,6 +45,7 @@ type Sandbox struct {
 	state    tenantState
 	clock    func() time.Time
 	skew     time.Duration
+	delay    time.Duration
 	faults   map[Service]Fault
 	issued   int
 	tokenKey *rsa.PrivateKey

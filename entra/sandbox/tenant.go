@@ -53,6 +53,11 @@ type application struct {
 	ExchangeConsented bool `json:"exchange_consented,omitempty"`
 	// GlobalReader: the service principal holds the Global Reader role.
 	GlobalReader bool `json:"global_reader,omitempty"`
+	// When the app was registered, consented and given the role: with a
+	// propagation delay, tokens see each change only that long after it.
+	RegisteredAt   time.Time `json:"registered_at,omitzero"`
+	ConsentedAt    time.Time `json:"consented_at,omitzero"`
+	GlobalReaderAt time.Time `json:"global_reader_at,omitzero"`
 	// BlockedByPolicy: a Conditional Access policy blocks its sign-in.
 	BlockedByPolicy bool          `json:"blocked_by_policy,omitempty"`
 	Certificates    []uploadedKey `json:"certificates,omitempty"`
@@ -65,6 +70,8 @@ type uploadedKey struct {
 	SHA256    string    `json:"sha256"`
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
+	// UploadedAt starts the propagation delay of the upload.
+	UploadedAt time.Time `json:"uploaded_at,omitzero"`
 }
 
 // stateVersion is the MarshalState format version.
@@ -89,9 +96,10 @@ func (s *Sandbox) RegisterApp(name string) (string, error) {
 	if name == "" {
 		return "", errors.New("sandbox: register app: the name is empty; give the app a display name")
 	}
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := &application{AppID: newGUID(), ObjectID: newGUID(), Name: name}
+	a := &application{AppID: newGUID(), ObjectID: newGUID(), Name: name, RegisteredAt: now}
 	s.state.Apps[a.AppID] = a
 	return a.AppID, nil
 }
@@ -134,9 +142,10 @@ func (s *Sandbox) RemoveExchangePermission(appID string) error {
 // requires at this moment, as the portal's button does. Granting before the
 // permission is added grants nothing.
 func (s *Sandbox) GrantAdminConsent(appID string) error {
+	now := s.now()
 	return s.update(appID, func(a *application) error {
-		if a.ExchangePermission {
-			a.ExchangeConsented = true
+		if a.ExchangePermission && !a.ExchangeConsented {
+			a.ExchangeConsented, a.ConsentedAt = true, now
 		}
 		return nil
 	})
@@ -149,7 +158,13 @@ func (s *Sandbox) RevokeAdminConsent(appID string) error {
 
 // AssignGlobalReader performs assign-global-reader for the app.
 func (s *Sandbox) AssignGlobalReader(appID string) error {
-	return s.update(appID, func(a *application) error { a.GlobalReader = true; return nil })
+	now := s.now()
+	return s.update(appID, func(a *application) error {
+		if !a.GlobalReader {
+			a.GlobalReader, a.GlobalReaderAt = true, now
+		}
+		return nil
+	})
 }
 
 // RemoveGlobalReader takes the role away again.
@@ -205,7 +220,7 @@ func (s *Sandbox) UploadCertificate(appID string, certPEMorDER []byte) error {
 	s256 := sha256.Sum256(cert.Raw)
 	key := uploadedKey{
 		DER: cert.Raw, SHA1: strings.ToUpper(hex.EncodeToString(s1[:])), SHA256: hex.EncodeToString(s256[:]),
-		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter,
+		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, UploadedAt: now,
 	}
 	return s.update(appID, func(a *application) error {
 		for _, k := range a.Certificates {
@@ -237,6 +252,21 @@ func parseUpload(data []byte) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("not a certificate (PEM or DER): %w", err)
 	}
 	return cert, nil
+}
+
+// SetPropagationDelay makes every later grant — registration, consent, role
+// assignment, certificate upload — reach the token endpoint only d after it
+// was made, as Entra takes seconds to minutes to propagate. Removals take
+// effect at once. Zero (the default) makes changes visible immediately.
+func (s *Sandbox) SetPropagationDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// propagated reports whether a change made at "at" is visible at now.
+func propagated(at, now time.Time, delay time.Duration) bool {
+	return delay <= 0 || !now.Before(at.Add(delay))
 }
 
 // SetExchangeOnline switches the tenant's Exchange Online subscription. Off,

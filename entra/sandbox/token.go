@@ -82,12 +82,15 @@ func (s *Sandbox) issueToken(r *http.Request) (string, *tokenRefusal) {
 		return "", refuse(http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", f.Get("client_id"), pathTenant)
 	}
 	clientID := strings.ToLower(f.Get("client_id"))
+	now := s.now()
 	s.mu.Lock()
 	a, appErr := s.app(clientID)
 	var app application
 	if appErr == nil {
-		app = *a
-		app.Certificates = append([]uploadedKey(nil), a.Certificates...)
+		app = s.visibleApp(a, now)
+		if !propagated(a.RegisteredAt, now, s.delay) {
+			appErr = ErrNoSuchApp
+		}
 	}
 	exchangeOn := s.state.ExchangeOnline
 	domain := s.state.Domain
@@ -119,6 +122,21 @@ func (s *Sandbox) issueToken(r *http.Request) (string, *tokenRefusal) {
 		return "", refuse(http.StatusInternalServerError, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
 	}
 	return tok, nil
+}
+
+// visibleApp is the app as the token endpoint sees it now: grants younger
+// than the propagation delay are not there yet. The caller holds s.mu.
+func (s *Sandbox) visibleApp(a *application, now time.Time) application {
+	app := *a
+	app.Certificates = nil
+	for _, k := range a.Certificates {
+		if propagated(k.UploadedAt, now, s.delay) {
+			app.Certificates = append(app.Certificates, k)
+		}
+	}
+	app.ExchangeConsented = a.ExchangeConsented && propagated(a.ConsentedAt, now, s.delay)
+	app.GlobalReader = a.GlobalReader && propagated(a.GlobalReaderAt, now, s.delay)
+	return app
 }
 
 // checkAssertion validates the signed client assertion against the app's

@@ -174,3 +174,29 @@ func TestTokenClaimsFollowTenantState(t *testing.T) {
 		t.Fatalf("consent after the permission: %v", c)
 	}
 }
+
+// With a propagation delay, a grant reaches tokens only after the delay.
+func TestPropagationDelay(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	_ = w.sb.RevokeAdminConsent(w.appID)
+	// Let the set-up of newWorld age past the delay, then grant consent.
+	w.sb.SetClockSkew(2 * time.Minute)
+	w.sb.SetPropagationDelay(90 * time.Second)
+	_ = w.sb.GrantAdminConsent(w.appID)
+	r := w.postToken(t, w.goodAssertion().sign(t), nil)
+	if r.status != 200 || hasString(claimsOf(t, r.AccessToken)["roles"], "Exchange.ManageAsApp") {
+		t.Fatalf("consent visible before the delay: %d %v", r.status, r.AccessToken != "")
+	}
+	// A new app is unknown until it propagates.
+	id, _ := w.sb.RegisterApp("fresh")
+	_ = w.sb.UploadCertificate(id, pemOf(w.cert))
+	if r := w.postToken(t, w.goodAssertion().sign(t), func(f url.Values) { f.Set("client_id", id) }); r.status != 400 || r.ErrorCodes[0] != 700016 {
+		t.Errorf("fresh app: %d %v", r.status, r.ErrorCodes)
+	}
+	w.sb.SetClockSkew(4 * time.Minute) // still within the assertion's lifetime and tolerance
+	r = w.postToken(t, w.goodAssertion().sign(t), nil)
+	if r.status != 200 || !hasString(claimsOf(t, r.AccessToken)["roles"], "Exchange.ManageAsApp") {
+		t.Fatalf("consent not visible after the delay: %d %s", r.status, r.ErrorDescription)
+	}
+}
