@@ -153,13 +153,10 @@ func checkRequest(req Request) error {
 	return nil
 }
 
+// validKeySize does not read KeySizes, so a caller that changes that slice
+// cannot change what Generate accepts.
 func validKeySize(n int) bool {
-	for _, size := range KeySizes {
-		if n == size {
-			return true
-		}
-	}
-	return false
+	return n == 2048 || n == 3072 || n == 4096
 }
 
 // serialLimit is 2^128: serials are positive and fit in 128 bits.

@@ -26,7 +26,14 @@ func ParseCertificate(data []byte) (*x509.Certificate, error) {
 		return nil, errors.New("the certificate file is empty: choose the .cer file xops saved, or export it again with `xops accounts export NAME`")
 	}
 	if bytes.Contains(trimmed, []byte("-----BEGIN")) {
-		return parsePEM(trimmed)
+		cert, err := parsePEM(trimmed)
+		if errors.Is(err, errNoPEMBlock) {
+			// A DER certificate may hold those bytes in a name.
+			if der, derErr := x509.ParseCertificate(data); derErr == nil {
+				return der, nil
+			}
+		}
+		return cert, err
 	}
 	// DER is binary: its last byte may well look like white space, so parse
 	// what was given, untrimmed.
@@ -39,6 +46,10 @@ func ParseCertificate(data []byte) (*x509.Certificate, error) {
 	}
 	return nil, fmt.Errorf("this is not a certificate: expected PEM text starting with -----BEGIN CERTIFICATE----- or a binary DER certificate; a .pfx or .p12 file holds the private key and is not accepted (%w)", err)
 }
+
+// errNoPEMBlock is parsePEM's refusal of text with a "-----BEGIN" line but no
+// block it can decode.
+var errNoPEMBlock = errors.New("the file looks like PEM but no block could be read (truncated or edited?): save or export the certificate again")
 
 // parsePEM finds the certificate among the PEM blocks of data.
 func parsePEM(data []byte) (*x509.Certificate, error) {
@@ -72,7 +83,7 @@ func parsePEM(data []byte) (*x509.Certificate, error) {
 		return cert, nil
 	}
 	if len(others) == 0 {
-		return nil, errors.New("the file looks like PEM but no block could be read (truncated or edited?): save or export the certificate again")
+		return nil, errNoPEMBlock
 	}
 	for _, typ := range others {
 		switch typ {

@@ -182,3 +182,18 @@ func FuzzParseCertificate(f *testing.F) {
 		}
 	})
 }
+
+func TestParseCertificateDERHoldingPEMMarker(t *testing.T) {
+	t.Parallel()
+	// A DER certificate whose subject holds "-----BEGIN" is still DER.
+	key := shared(t).Key
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "-----BEGIN CERTIFICATE-----"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ParseCertificate(der)
+	if err != nil || !bytes.Equal(cert.Raw, der) {
+		t.Fatalf("ParseCertificate of DER holding a PEM marker: %v", err)
+	}
+}
