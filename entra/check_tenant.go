@@ -110,6 +110,15 @@ func isGUID(s string) bool {
 	return true
 }
 
+// isAlias reports whether ref is one of Entra's multi-tenant aliases.
+func isAlias(ref string) bool {
+	switch strings.ToLower(strings.TrimSpace(ref)) {
+	case "common", "organizations", "consumers":
+		return true
+	}
+	return false
+}
+
 // notFoundCodes mean "no such tenant" (90002) or "not even a tenant name" (900023).
 func notFoundCode(code int) bool { return code == 90002 || code == 900023 }
 
@@ -150,6 +159,8 @@ func (v *Verifier) judgeTenant(ctx context.Context, t Target, m metadata) CheckR
 	case strings.EqualFold(strings.TrimSpace(t.TenantID), strings.TrimSpace(t.AppID)):
 		return failed(id, StepCopyIDs, "the Tenant ID and the App ID are the same value: the fields look swapped or one was pasted twice",
 			"the Application (client) ID and the Directory (tenant) ID are two different values on the app's Overview page; copy each into its own field")
+	case isAlias(t.TenantID):
+		return failed(id, StepCopyIDs, fmt.Sprintf("%q is a sign-in alias for many tenants, not your tenant's ID", serverText(strings.TrimSpace(t.TenantID))), copyHint)
 	case m.trouble != nil:
 		return failed(id, "", m.trouble.message, m.trouble.hint)
 	case m.found && v.wrongCloud(m):

@@ -308,3 +308,12 @@ func TestCertificateLocal(t *testing.T) {
 	r = tn.verifier().Verify(t.Context(), tn.target, &mixed, nil)
 	failing(t, r, entra.CheckCertificateLocal, entra.StepGenerateKey, "does not belong")
 }
+
+// "common" and friends are aliases, not a tenant ID.
+func TestDiagnoseTenantAlias(t *testing.T) {
+	t.Parallel()
+	tn := setup(t)
+	tn.target.TenantID = "organizations"
+	r := tn.verify(t)
+	failing(t, r, entra.CheckTenant, entra.StepCopyIDs, "alias")
+}
