@@ -109,7 +109,7 @@ func TestVerifyWithDamagedKeyFailsLocally(t *testing.T) {
 		t.Skipf("the store refuses to replace key material: %v", err)
 	}
 	var seen []entra.CheckResult
-	r, err := f.svc.VerifyLive(context.Background(), "contoso", func(c entra.CheckResult) { seen = append(seen, c) })
+	r, err := f.svc.VerifyAccount(context.Background(), "contoso", func(c entra.CheckResult) { seen = append(seen, c) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,5 +122,27 @@ func TestVerifyWithDamagedKeyFailsLocally(t *testing.T) {
 	got, _ := f.st.AccountByName("contoso")
 	if got.Status != store.StatusFailed || got.LastChecks[0].OK {
 		t.Errorf("account after a local failure: %+v", got)
+	}
+}
+
+func TestUpdateLinkIDs(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.link(t, "contoso").Account
+	f.ver.report = report(entra.CheckTenant, entra.StepCopyIDs)
+	if _, err := f.svc.Verify(context.Background(), "contoso", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	var ie *flow.InputError
+	if _, err := f.svc.UpdateLinkIDs(a.ID, flow.LinkInput{AppID: "x", TenantID: a.TenantID, Organization: a.Organization}); !errors.As(err, &ie) || ie.Fields[0].Field != "app-id" {
+		t.Fatalf("bad app id: %v", err)
+	}
+	got, err := f.svc.UpdateLinkIDs(a.ID, flow.LinkInput{AppID: a.AppID, TenantID: "{AAAAAAAA-2222-3333-4444-555555555555}", Organization: "Fabrikam.onmicrosoft.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TenantID != "aaaaaaaa-2222-3333-4444-555555555555" || got.Organization != "fabrikam.onmicrosoft.com" ||
+		got.Status != store.StatusUnverified || got.FailedStep != "" || got.Name != "contoso" || len(got.Credentials) != 1 {
+		t.Errorf("after correction: %+v", got)
 	}
 }

@@ -36,9 +36,10 @@ func (s *Service) attempts(ctx context.Context, wait time.Duration, onAttempt fu
 	}
 }
 
-// VerifyLive is Verify without retries, reporting each check as it lands
-// (onCheck may be nil): what the TUI's verification screen draws.
-func (s *Service) VerifyLive(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
+// VerifyAccount is Verify without retries, reporting each check as it lands
+// (onCheck may be nil): what the TUI's verification screen draws (it
+// satisfies ui/verifyview.Verifier).
+func (s *Service) VerifyAccount(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
 	return s.verify(ctx, name, func(t entra.Target, cred *certs.Credential) entra.Report {
 		return s.Verifier.Verify(ctx, t, cred, onCheck)
 	})
