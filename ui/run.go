@@ -7,9 +7,13 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/xops/xops/ui/uikit"
 )
 
-// Run starts the TUI and blocks until the admin quits or ctx is done.
+// Run starts the TUI and blocks until the admin quits or ctx is done. When
+// the page on screen keeps a draft (uikit.DraftSaver), the draft is saved
+// after the program ends, however it ended.
 // With d.NoColor the output carries no colour (bold and reverse stay, so
 // the cursor still shows). opts come last and win (tests pass their own
 // input, output and size).
@@ -19,11 +23,30 @@ func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
 		base = append(base, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	p := tea.NewProgram(New(d), append(base, opts...)...)
-	if _, err := p.Run(); err != nil {
+	final, err := p.Run()
+	var saveErr error
+	if m, ok := final.(*Model); ok {
+		saveErr = m.saveDraft()
+	}
+	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
-			return ctx.Err()
+			err = ctx.Err()
+		} else {
+			err = fmt.Errorf("run the terminal interface: %w", err)
 		}
-		return fmt.Errorf("run the terminal interface: %w", err)
+	}
+	return errors.Join(err, saveErr)
+}
+
+// saveDraft keeps the work in progress of the page that was showing when
+// the program ended. It runs after the event loop, never inside Update.
+func (m *Model) saveDraft() error {
+	ds, ok := m.page().(uikit.DraftSaver)
+	if !ok {
+		return nil
+	}
+	if err := ds.SaveDraftNow(); err != nil {
+		return fmt.Errorf("save the link in progress (it will not resume): %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/ui/uikit"
 )
 
 // TestRunEndsWithItsContext: a cancelled context ends the TUI and Run says
@@ -51,5 +53,54 @@ func TestRunQuitsOnQ(t *testing.T) {
 		}
 	case <-time.After(waitLong):
 		t.Fatal("q did not end Run")
+	}
+}
+
+// savingWizard counts the drafts the root asks it to save, and says when
+// it is on screen.
+type savingWizard struct {
+	fakeWizard
+	saves   int
+	err     error
+	entered chan struct{}
+}
+
+func (s *savingWizard) Init() tea.Cmd { close(s.entered); return nil }
+
+func (s *savingWizard) SaveDraftNow() error { s.saves++; return s.err }
+
+// Update returns the savingWizard itself (the embedded one would return
+// only the fakeWizard, as a screen replacing itself would).
+func (s *savingWizard) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
+	_, cmd := s.fakeWizard.Update(msg)
+	return s, cmd
+}
+
+// TestRunSavesTheDraftOnQuit: quitting from the wizard keeps its draft, and
+// a failing save is reported, not swallowed.
+func TestRunSavesTheDraftOnQuit(t *testing.T) {
+	t.Parallel()
+	for _, saveErr := range []error{nil, errors.New("disk full")} {
+		wiz := &savingWizard{err: saveErr, entered: make(chan struct{})}
+		d := Deps{Store: &fakeStore{accounts: sampleAccounts()}, Wizard: func() uikit.Screen { return wiz },
+			ResumeDraft: func() (bool, error) { return true, nil }} // opens on the wizard
+		pr, pw := io.Pipe()
+		go func() {
+			<-wiz.entered
+			_, _ = pw.Write([]byte{0x03}) // ctrl+c
+		}()
+		var out bytes.Buffer
+		err := Run(context.Background(), d, tea.WithInput(pr),
+			tea.WithOutput(&out), tea.WithWindowSize(80, 24), tea.WithoutSignals())
+		_ = pw.Close()
+		if wiz.saves != 1 {
+			t.Fatalf("draft saved %d times, want 1 (Run: %v)", wiz.saves, err)
+		}
+		if saveErr == nil && err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if saveErr != nil && (err == nil || !errors.Is(err, saveErr)) {
+			t.Fatalf("Run returned %v, want the save error", err)
+		}
 	}
 }

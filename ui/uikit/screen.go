@@ -52,3 +52,12 @@ type AccountsChangedMsg struct{}
 type BackHandler interface {
 	HandlesBack() bool
 }
+
+// DraftSaver is implemented by screens whose work in progress is kept as a
+// draft (the link wizard). When the program ends — q, ctrl+c, a signal —
+// ui.Run calls SaveDraftNow on the screen that was showing, after the event
+// loop has stopped (so no command races the screen's state), and a restart
+// resumes where the admin left off.
+type DraftSaver interface {
+	SaveDraftNow() error
+}
