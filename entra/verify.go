@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+
 	"github.com/xops/xops/entra/certs"
 )
 
@@ -119,12 +121,17 @@ func (v *Verifier) verify(ctx context.Context, t Target, cred *certs.Credential,
 		skipAll(rec, rest[1:], CheckApp)
 		return
 	}
+	v.verifyWithToken(ctx, client, t, cred, rec)
+}
+
+// verifyWithToken runs the checks that need Entra's token: app and
+// certificate (getting it), the two claim checks, and Exchange.
+func (v *Verifier) verifyWithToken(ctx context.Context, client confidential.Client, t Target, cred *certs.Credential, rec *recorder) {
+	rest := []CheckID{CheckApp, CheckCertificate, CheckExchangePermission, CheckGlobalReader, CheckExchange}
 	out := v.checkToken(ctx, client, t, cred)
 	if out.tenant != nil {
+		// The organization check keeps its own verdict: it judged the domain.
 		rec.emit(*out.tenant)
-		if !rec.get(CheckOrganization).OK {
-			rec.emit(skipped(CheckOrganization, CheckTenant))
-		}
 	}
 	rec.emit(out.app)
 	rec.emit(out.cert)
