@@ -122,3 +122,20 @@ func (c *Credential) PFX(password string) ([]byte, error) {
 	}
 	return pfx, nil
 }
+
+// String describes the credential by its certificate, never its key, so a
+// Credential printed by mistake (%v, %+v, %s) leaks nothing.
+func (c *Credential) String() string {
+	if c == nil || c.Certificate == nil {
+		return "certs.Credential(empty)"
+	}
+	bits := 0
+	if pub, ok := c.Certificate.PublicKey.(*rsa.PublicKey); ok {
+		bits = pub.N.BitLen()
+	}
+	return fmt.Sprintf("certs.Credential(RSA %d, CN=%q, thumbprint %s, until %s)",
+		bits, c.Certificate.Subject.CommonName, Thumbprint(c.Certificate), c.Certificate.NotAfter.Format("2006-01-02"))
+}
+
+// GoString is String for %#v, which would otherwise print the key's fields.
+func (c *Credential) GoString() string { return c.String() }

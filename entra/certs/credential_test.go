@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -337,5 +338,29 @@ func BenchmarkPFX(b *testing.B) {
 		if _, err := c.PFX(pfxPassword); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestCredentialPrintsNoKey(t *testing.T) {
+	t.Parallel()
+	c := shared(t)
+	d := c.Key.D.Text(16)
+	p := c.Key.Primes[0].Text(10)
+	keyDER, err := c.KeyPKCS8()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyB64 := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))[28:60]
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb, c)
+		if strings.Contains(out, d[:16]) || strings.Contains(out, p[:16]) || strings.Contains(out, keyB64) {
+			t.Errorf("%s of a Credential prints key material: %s", verb, out)
+		}
+		if !strings.Contains(out, Thumbprint(c.Certificate)) {
+			t.Errorf("%s of a Credential = %q, want its thumbprint", verb, out)
+		}
+	}
+	if got := fmt.Sprint((*Credential)(nil)); !strings.Contains(got, "empty") {
+		t.Errorf("nil Credential prints %q", got)
 	}
 }
