@@ -328,6 +328,13 @@ func TestPerform(t *testing.T) {
 			t.Errorf("state lacks %s: %s", field, state)
 		}
 	}
+	st, err := sb.App(appID)
+	if err != nil || !st.ExchangePermission || !st.AdminConsent || !st.GlobalReader || len(st.Thumbprints) != 1 || len(st.Thumbprints[0]) != 40 {
+		t.Errorf("status %+v %v", st, err)
+	}
+	if apps := sb.Apps(); len(apps) != 1 || apps[0].AppID != appID {
+		t.Errorf("apps %+v", apps)
+	}
 	if err := sb.Perform(entra.StepCopyIDs, appID, nil); err == nil {
 		t.Error("copy-ids performed in the admin center")
 	}

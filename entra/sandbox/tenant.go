@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -341,4 +342,50 @@ func (s *Sandbox) Perform(step entra.Step, appID string, certificate []byte) err
 		return s.UploadCertificate(appID, certificate)
 	}
 	return fmt.Errorf("sandbox: step %q is not an admin-center action on an existing app", step)
+}
+
+// AppStatus is what the simulated admin center shows about one app.
+type AppStatus struct {
+	AppID, Name        string
+	Disabled           bool
+	ExchangePermission bool     // Exchange.ManageAsApp is listed
+	AdminConsent       bool     // and granted
+	GlobalReader       bool     // the role is assigned
+	Thumbprints        []string // SHA-1, uppercase hex, as the portal lists them
+}
+
+// App returns the status of one app registration.
+func (s *Sandbox) App(appID string) (AppStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.app(appID)
+	if err != nil {
+		return AppStatus{}, err
+	}
+	st := AppStatus{
+		AppID: a.AppID, Name: a.Name, Disabled: a.Disabled, ExchangePermission: a.ExchangePermission,
+		AdminConsent: a.ExchangeConsented, GlobalReader: a.GlobalReader,
+	}
+	for _, k := range a.Certificates {
+		st.Thumbprints = append(st.Thumbprints, k.SHA1)
+	}
+	return st, nil
+}
+
+// Apps lists the app registrations, by name.
+func (s *Sandbox) Apps() []AppStatus {
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.state.Apps))
+	for id := range s.state.Apps {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	out := make([]AppStatus, 0, len(ids))
+	for _, id := range ids {
+		if st, err := s.App(id); err == nil {
+			out = append(out, st)
+		}
+	}
+	slices.SortFunc(out, func(a, b AppStatus) int { return strings.Compare(a.Name+a.AppID, b.Name+b.AppID) })
+	return out
 }
