@@ -215,8 +215,10 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 }
 
 // enter makes the page at loc current: the fixed pages keep their state, the
-// link wizard and "not supported" pages are made afresh.
+// link wizard and "not supported" pages are made afresh. A page left behind
+// that keeps a draft saves it (see saveLeftDraft).
 func (m *Model) enter(loc flow.Location) tea.Cmd {
+	saved := saveLeftDraft(m.transient)
 	switch loc.Page {
 	case flow.PageLinkWizard:
 		if m.deps.Wizard != nil {
@@ -233,13 +235,31 @@ func (m *Model) enter(loc flow.Location) tea.Cmd {
 	m.relayout()
 	page := m.page()
 	if page == nil {
-		return nil
+		return saved
 	}
 	if m.transient != nil {
 		m.transient.SetStyles(m.styles)
 		m.sizePage(m.transient)
 	}
-	return page.Init()
+	return tea.Batch(saved, page.Init())
+}
+
+// saveLeftDraft returns a command that saves the draft of a page the admin
+// just left (tab to another section, esc out of the wizard), so that what
+// was typed comes back when the wizard is opened again. Running it in a
+// command is safe: the page is gone from the model and no Update reaches it
+// any more.
+func saveLeftDraft(left uikit.Screen) tea.Cmd {
+	ds, ok := left.(uikit.DraftSaver)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := ds.SaveDraftNow(); err != nil {
+			return uikit.StatusMsg{Text: "Could not save the link in progress: " + err.Error(), Err: true}
+		}
+		return nil
+	}
 }
 
 // page is the screen at the current location (nil while loading).

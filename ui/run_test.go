@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/ui/uikit"
 )
 
@@ -103,4 +104,25 @@ func TestRunSavesTheDraftOnQuit(t *testing.T) {
 			t.Fatalf("Run returned %v, want the save error", err)
 		}
 	}
+}
+
+// TestLeavingTheWizardSavesItsDraft: tab away from the wizard keeps what was
+// typed; a failing save says so in the status line.
+func TestLeavingTheWizardSavesItsDraft(t *testing.T) {
+	t.Parallel()
+	wiz := &savingWizard{entered: make(chan struct{})}
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}, Wizard: func() uikit.Screen { return wiz }}, 80, 24)
+	hs.keys("n", "enter")
+	if wiz.saves != 0 {
+		t.Fatalf("saved %d times before leaving", wiz.saves)
+	}
+	hs.keys("tab")
+	if wiz.saves != 1 || hs.page() != flow.PageSettings {
+		t.Fatalf("saves %d, page %v", wiz.saves, hs.page())
+	}
+
+	failing := &savingWizard{entered: make(chan struct{}), err: errors.New("disk full")}
+	hs2 := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}, Wizard: func() uikit.Screen { return failing }}, 80, 24)
+	hs2.keys("n", "enter", "esc")
+	hs2.mustShow("✗ Could not save the link in progress: disk full")
 }
