@@ -32,3 +32,16 @@ func BenchmarkDecodeClaims(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifySandboxCold is a verification as one CLI run makes it: a new
+// HTTP client, so new TCP and TLS connections.
+func BenchmarkVerifySandboxCold(b *testing.B) {
+	tn := setup(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := tn.verifier().Verify(ctx, tn.target, tn.cred, nil); !r.OK {
+			b.Fatalf("verification failed: %+v", r)
+		}
+	}
+}
