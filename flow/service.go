@@ -79,12 +79,22 @@ func (s *Service) newID() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-// Account finds an account by name, ignoring case. The error wraps
-// store.ErrNotFound and names the account when there is none.
+// NotFoundError says no account has the name asked for. It matches
+// store.ErrNotFound with errors.Is.
+type NotFoundError struct{ Name string }
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no account named %q (see 'xops accounts list')", e.Name)
+}
+
+// Is makes errors.Is(err, store.ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == store.ErrNotFound }
+
+// Account finds an account by name, ignoring case; *NotFoundError when there is none.
 func (s *Service) Account(name string) (store.Account, error) {
 	a, err := s.Store.AccountByName(name)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, fmt.Errorf("no account named %q (see `xops accounts list`): %w", name, err)
+		return store.Account{}, &NotFoundError{Name: name}
 	}
 	if err != nil {
 		return store.Account{}, fmt.Errorf("read account %q: %w", name, err)

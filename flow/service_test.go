@@ -309,6 +309,25 @@ func TestVerifyRecordsOutcome(t *testing.T) {
 	}
 }
 
+func TestVerifyInconclusiveLeavesAccountUntouched(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.link(t, "contoso")
+	f.ver.report = report(entra.CheckTenant, "") // e.g. DNS failed: no step at fault
+	r, err := f.svc.Verify(context.Background(), "contoso", 0, nil)
+	if err != nil || r.OK {
+		t.Fatalf("%+v %v", r, err)
+	}
+	a, _ := f.st.AccountByName("contoso")
+	if a.Status != store.StatusUnverified || !a.LastVerified.IsZero() || len(a.LastChecks) != 0 {
+		t.Errorf("an inconclusive verification was recorded: %+v", a)
+	}
+	audit, _ := f.st.Audit(a.ID)
+	if len(audit) != 1 {
+		t.Errorf("audit %+v", audit)
+	}
+}
+
 func TestVerifyCancelledRecordsNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

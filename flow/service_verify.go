@@ -15,8 +15,10 @@ import (
 // account's active key, runs every check (retrying failing ones until wait is
 // up when wait > 0; onAttempt may be nil), and stores the outcome on the
 // account — status, failed step, time and each check — with an audit entry
-// ("verified" or "verification failed"). A failed check is not an error: it is
-// in the report. Errors are for what stopped the verification from running
+// ("verified" or "verification failed"). A failure that no checklist step
+// explains (network trouble, Exchange down, clock skew) is reported but not
+// recorded: the account is left untouched. A failed check is not an error: it
+// is in the report. Errors are for what stopped the verification from running
 // or from being recorded; a cancelled ctx records nothing.
 func (s *Service) Verify(ctx context.Context, name string, wait time.Duration, onAttempt func(int, entra.Report)) (entra.Report, error) {
 	return s.verify(ctx, name, s.attempts(ctx, wait, onAttempt))
@@ -57,6 +59,11 @@ func (s *Service) verify(ctx context.Context, name string, run func(entra.Target
 	report, err := s.check(ctx, a, c, run)
 	if err != nil {
 		return report, err
+	}
+	if !report.OK && report.FailedStep == "" {
+		// No checklist step is at fault (the network, Exchange down, a
+		// clock): that says nothing about the account, so it stays as it was.
+		return report, nil
 	}
 	if err := s.record(a, report); err != nil {
 		return report, err

@@ -64,17 +64,17 @@ func (a *app) printDetails(w io.Writer, acc store.Account, history []store.Audit
 		row("Last verified", acc.LastVerified.Local().Format(time.RFC1123))
 	}
 	row("Linked", acc.Created.Local().Format(time.RFC1123))
-	certRows := func(prefix string, c store.Credential) {
-		row(prefix+"thumbprint", c.Thumbprint+" (SHA-1, as the Entra portal shows it)")
-		row(prefix+"key", fmt.Sprintf("RSA %d", c.KeySize))
-		row(prefix+"valid", fmt.Sprintf("%s to %s", c.NotBefore.Format("2006-01-02"), expiryText(c.NotAfter, now)))
+	certRows := func(label string, c store.Credential) {
+		row(label, c.Thumbprint+" (SHA-1 thumbprint, as the Entra portal shows it)")
+		row("  key", fmt.Sprintf("RSA %d", c.KeySize))
+		row("  valid", fmt.Sprintf("%s to %s", c.NotBefore.Format("2006-01-02"), expiryText(c.NotAfter, now)))
 	}
 	if c, ok := acc.Active(); ok {
-		certRows("Certificate ", c)
+		certRows("Certificate", c)
 	}
 	if p, ok := acc.PendingCredential(); ok {
-		fmt.Fprintln(w, "A rotation is under way; its new certificate:")
-		certRows("New certificate ", p)
+		certRows("New certificate", p)
+		row("  rotation", "under way: upload it in Entra, then run 'xops accounts rotate "+shellQuote(acc.Name)+"'")
 	}
 	if sealed {
 		row("Private key", "in the store, encrypted with your passphrase")

@@ -62,6 +62,9 @@ func (a *app) verifyAndPrint(cmd *cobra.Command, svc *flow.Service, name string,
 		a.printReport(report)
 	}
 	if !report.OK {
+		if report.FailedStep == "" {
+			fmt.Fprintln(a.stderr, "The account's status was left as it was: no setup step is at fault.")
+		}
 		return checksFailed()
 	}
 	return nil
