@@ -317,3 +317,31 @@ func TestDiagnoseTenantAlias(t *testing.T) {
 	r := tn.verify(t)
 	failing(t, r, entra.CheckTenant, entra.StepCopyIDs, "alias")
 }
+
+// Missing input names the form (enter-ids), and a missing key pair names
+// generate-key; nothing is sent for checks that cannot run.
+func TestDiagnoseMissingInput(t *testing.T) {
+	t.Parallel()
+	tn := setup(t)
+	for name, tc := range map[string]struct {
+		edit  func(*entra.Target)
+		check entra.CheckID
+	}{
+		"no app id":       {func(tg *entra.Target) { tg.AppID = "" }, entra.CheckApp},
+		"no tenant id":    {func(tg *entra.Target) { tg.TenantID = "" }, entra.CheckTenant},
+		"no organization": {func(tg *entra.Target) { tg.Organization = "" }, entra.CheckOrganization},
+	} {
+		tg := tn.target
+		tc.edit(&tg)
+		r := tn.verifier().Verify(t.Context(), tg, tn.cred, nil)
+		c := r.Check(tc.check)
+		if c.OK || c.Skipped || c.Step != entra.StepEnterIDs || r.FailedStep != entra.StepEnterIDs {
+			t.Errorf("%s: %+v, failed_step %q", name, c, r.FailedStep)
+		}
+	}
+	r := tn.verifier().Verify(t.Context(), tn.target, nil, nil)
+	failing(t, r, entra.CheckCertificateLocal, entra.StepGenerateKey, "no key pair")
+	if !r.Check(entra.CheckApp).Skipped {
+		t.Errorf("app ran without a key: %+v", r.Check(entra.CheckApp))
+	}
+}
