@@ -342,9 +342,12 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 // bar never offers a key that does nothing.
 func (m *Model) syncKeys() {
 	loading := m.state.At.Page == flow.PageLoading
+	// Inside the wizard tab belongs to the wizard (its fields and lists):
+	// a key that moves between fields must not leave the page.
+	inWizard := m.state.At.Page == flow.PageLinkWizard && m.deps.Wizard != nil
 	m.keys.Back.SetEnabled(m.state.CanGoBack())
-	m.keys.Next.SetEnabled(!loading)
-	m.keys.Prev.SetEnabled(!loading)
+	m.keys.Next.SetEnabled(!loading && !inWizard)
+	m.keys.Prev.SetEnabled(!loading && !inWizard)
 	if m.state.At.Page == flow.PagePicker {
 		// The picker has no side navigation to move through: say where tab leads.
 		m.keys.Next.SetHelp("tab", "skip to Home")

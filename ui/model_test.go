@@ -41,7 +41,7 @@ func TestCapturingScreenGetsPrintableKeys(t *testing.T) {
 	if hs.page() != flow.PageLinkWizard || hs.m.fullHelp {
 		t.Fatalf("global keys acted while capturing: page %v, full help %v", hs.page(), hs.m.fullHelp)
 	}
-	if got := strings.Join(wiz.got, ","); got != "q,?,j,tab,esc" {
+	if got := strings.Join(wiz.got, ","); got != "q,?,j,tab,esc" { // tab, esc: see also TestLeavingTheWizardSavesItsDraft
 		t.Fatalf("wizard got %q", got)
 	}
 	if strings.Contains(hs.helpBar(), "q quit") {
