@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -340,5 +341,57 @@ func TestSandboxRotate(t *testing.T) {
 	}
 	if res := r.xops("accounts", "verify", "contoso", "--json"); res.code != 0 {
 		t.Errorf("verify with the new certificate: %d %s", res.code, res.stdout)
+	}
+}
+
+// TestSandboxVerifyWaitSeesConsentGrantedMeanwhile: Entra applies a consent
+// some time after the click; --wait keeps asking for fresh tokens until it shows.
+func TestSandboxVerifyWaitSeesConsentGrantedMeanwhile(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	appID := r.app(entra.StepGrantAdminConsent)
+	certOut := filepath.Join(r.dir, "c.cer")
+	if res := r.xops("link", "microsoft", "--name", "contoso", "--app-id", appID, "--tenant-id", r.sb.TenantID(),
+		"--org", r.sb.Domain(), "--cert-out", certOut); res.code != 0 {
+		t.Fatalf("link: %d %s", res.code, res.stderr)
+	}
+	r.upload(appID, certOut)
+
+	ep := r.sb.Endpoints()
+	cmd := selfCommand(t, "accounts", "verify", "contoso", "--json", "--wait", "60s")
+	cmd.Env = append(cmd.Env, "XOPS_STORE="+r.store, "SSL_CERT_FILE="+r.caFile, "SSL_CERT_DIR="+r.dir,
+		"AZURE_AUTHORITY_HOST="+r.sb.URL(), "XOPS_EXCHANGE_URL="+ep.Exchange, "XOPS_GRAPH_URL="+ep.Graph)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	var progress []string
+	granted := false
+	for lines.Scan() {
+		progress = append(progress, lines.Text())
+		if !granted && strings.HasPrefix(lines.Text(), "attempt 1") {
+			if !strings.Contains(lines.Text(), "grant-admin-consent") {
+				t.Errorf("first attempt: %q", lines.Text())
+			}
+			if err := r.sb.GrantAdminConsent(appID); err != nil {
+				t.Fatal(err)
+			}
+			granted = true
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("verify --wait: %v\nstderr:\n%s\nstdout:\n%s", err, strings.Join(progress, "\n"), out.String())
+	}
+	if v := decodeReport(t, out.String()); !v.OK {
+		t.Errorf("final report %+v", v)
+	}
+	if !granted {
+		t.Errorf("no progress on stderr: %q", progress)
 	}
 }
