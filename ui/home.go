@@ -25,8 +25,9 @@ type homeScreen struct {
 	bad      []*store.RecordError
 	err      error
 
-	table accountTable
-	keys  homeKeys
+	table  accountTable
+	detail bool // room for the lines about the selected account
+	keys   homeKeys
 }
 
 var _ uikit.Screen = (*homeScreen)(nil)
@@ -131,13 +132,23 @@ func (h *homeScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	return h, nil
 }
 
-// Rows taken by the list's surroundings: title and blank line, table header,
-// blank line and the three lines about the selected account.
-const homeChromeRows = 2 + 1 + 1 + 3
+// Rows taken by the list's surroundings: title and blank line, and the
+// table header; then a blank line and the three lines about the selected
+// account, which give way to rows when the page is short.
+const (
+	homeChromeRows  = 2 + 1
+	homeDetailRows  = 1 + 3
+	homeMinListRows = 3
+)
 
 func (h *homeScreen) SetSize(width, height int) {
 	h.width, h.height = width, height
-	h.table.rows = max(1, height-homeChromeRows)
+	h.detail = height-homeChromeRows-homeDetailRows >= homeMinListRows
+	rows := height - homeChromeRows
+	if h.detail {
+		rows -= homeDetailRows
+	}
+	h.table.rows = max(1, rows)
 	h.table.scrollTo(len(h.accounts))
 }
 
@@ -166,6 +177,9 @@ func (h *homeScreen) View() string {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n" + h.table.view(s, h.accounts, h.width))
+	if !h.detail {
+		return b.String()
+	}
 	for i := h.table.offset + h.table.rows; i > len(h.accounts); i-- {
 		b.WriteString("\n") // keep the detail lines at the bottom
 	}

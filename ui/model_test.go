@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
@@ -282,6 +283,25 @@ func assertFrame(t *testing.T, hs *harness, w, h int) {
 	}
 }
 
+// assertPageFits checks that the page itself stays inside its region, so
+// the frame never has to cut it (a cut line or a lost last line).
+func assertPageFits(t *testing.T, hs *harness) {
+	t.Helper()
+	page := hs.m.page()
+	if page == nil {
+		return
+	}
+	view := ansi.Strip(page.View())
+	if n := lineCount(view); n > hs.m.lay.bodyHeight {
+		t.Fatalf("%v at %dx%d: %d lines for %d rows:\n%s", hs.page(), hs.m.lay.width, hs.m.lay.height, n, hs.m.lay.bodyHeight, view)
+	}
+	for _, ln := range strings.Split(view, "\n") {
+		if w := ansi.StringWidth(ln); w > hs.m.lay.contentWidth {
+			t.Fatalf("%v at %dx%d: line %q is %d wide for %d", hs.page(), hs.m.lay.width, hs.m.lay.height, ln, w, hs.m.lay.contentWidth)
+		}
+	}
+}
+
 // TestEveryPageFitsEverySize walks every page at several sizes and checks
 // the frame keeps its shape.
 func TestEveryPageFitsEverySize(t *testing.T) {
@@ -296,6 +316,7 @@ func TestEveryPageFitsEverySize(t *testing.T) {
 				hs := newHarness(t, Deps{Store: &fakeStore{accounts: accounts}, Sandbox: true}, size[0], size[1])
 				hs.keys(walk...)
 				assertFrame(t, hs, size[0], size[1])
+				assertPageFits(t, hs)
 			}
 		}
 	}

@@ -44,22 +44,31 @@ func (p *pickerScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	return p, nil
 }
 
+// View puts the choice first in importance: on a short page (60×16 with
+// the full help open) the welcome's title goes, then the closing note, and
+// the choice and what xops does always stay.
 func (p *pickerScreen) View() string {
 	s := p.styles
-	var b strings.Builder
-	b.WriteString(s.Title.Render("Welcome to xops") + "\n\n")
-	b.WriteString(wrap("xops links your organisation's cloud accounts to the Xops platform. "+
-		"For Microsoft 365 it guides you through the app registration in Microsoft Entra ID, "+
-		"makes the certificate, and checks live that every step was done right.", p.width) + "\n\n")
-	b.WriteString(s.Subtitle.Render("Choose your platform") + "\n\n")
+	var choice strings.Builder
+	choice.WriteString(s.Subtitle.Render("Choose your platform") + "\n")
 	for i, pl := range flow.Platforms {
-		b.WriteString(choiceLine(s, i == p.cursor, pl.Title(), platformBlurb(pl), p.width) + "\n")
+		choice.WriteString("\n" + choiceLine(s, i == p.cursor, pl.Title(), platformBlurb(pl), p.width))
 	}
-	if p.height >= 16 {
-		b.WriteString("\n" + s.Muted.Render(wrap("You are asked this until your first account is linked; "+
-			"then xops opens on Home.", p.width)))
+	welcome := wrap("xops links your organisation's cloud accounts to the Xops platform. "+
+		"For Microsoft 365 it guides you through the app registration in Microsoft Entra ID, "+
+		"makes the certificate, and checks live that every step was done right.", p.width)
+	title := s.Title.Render("Welcome to xops")
+	note := s.Muted.Render(wrap("You are asked this until your first account is linked; "+
+		"then xops opens on Home.", p.width))
+
+	body := welcome + "\n\n" + choice.String()
+	if lineCount(body)+2 <= p.height {
+		body = title + "\n\n" + body
 	}
-	return b.String()
+	if lineCount(body)+1+lineCount(note) <= p.height {
+		body += "\n\n" + note
+	}
+	return body
 }
 
 func (p *pickerScreen) SetSize(width, height int) { p.width, p.height = width, height }

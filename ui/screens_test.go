@@ -50,7 +50,7 @@ func TestPickerWalk(t *testing.T) {
 	if hs.page() != flow.PageLinkWizard {
 		t.Fatalf("page = %v, want the wizard", hs.page())
 	}
-	hs.mustShow("The linking wizard is not part of this build yet", "Nothing was changed")
+	hs.mustShow("The linking wizard is not in this build yet", "Nothing was changed")
 	hs.keys("esc", "esc")
 	if hs.page() != flow.PagePicker {
 		t.Fatalf("esc esc: page = %v, want picker", hs.page())
@@ -238,5 +238,5 @@ func TestSandboxBadgeOnEveryPage(t *testing.T) {
 			t.Fatalf("on %v the header lacks SANDBOX: %q", hs.page(), first)
 		}
 	}
-	hs.mustShow("sandbox: a simulated tenant") // Settings says so too
+	hs.mustShow("sandbox (simulated tenant)") // Settings says so too
 }

@@ -55,12 +55,16 @@ func (p *settingsScreen) View() string {
 	b.WriteString(field("Cloud", orUnknown(p.cloud)) + "\n")
 	b.WriteString(field("Version", orUnknown(p.version)) + "\n")
 	if p.sandbox {
-		b.WriteString(field("Mode", "sandbox: a simulated tenant, with its own store") + "\n")
+		b.WriteString(field("Mode", "sandbox (simulated tenant)") + "\n")
 	}
 	b.WriteString("\n" + wrap("Private keys are protected by the store file's permissions only "+
-		"(readable by your user alone). Passphrase protection comes in a later version.", p.width) + "\n\n")
-	b.WriteString(s.Muted.Render(wrap("To use another store or cloud, start xops with --store PATH "+
-		"or --cloud NAME (or set XOPS_STORE or XOPS_CLOUD).", p.width)))
+		"(readable by your user alone). Passphrase protection comes in a later version.", p.width))
+	// The hint is the first thing to go when the page is short.
+	hint := wrap("To use another store or cloud, start xops with --store PATH "+
+		"or --cloud NAME (or set XOPS_STORE or XOPS_CLOUD).", p.width)
+	if lineCount(b.String())+1+lineCount(hint) <= p.height {
+		b.WriteString("\n\n" + s.Muted.Render(hint))
+	}
 	return b.String()
 }
 

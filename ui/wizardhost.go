@@ -26,11 +26,11 @@ func (p *wizardPlaceholder) Update(tea.Msg) (uikit.Screen, tea.Cmd) { return p, 
 func (p *wizardPlaceholder) View() string {
 	s := p.styles
 	return s.Title.Render("Link a New Microsoft Account") + "\n\n" +
-		wrap("The linking wizard is not part of this build yet. When it is, this page will:", p.width) + "\n\n" +
-		hangingWrap("1. walk you through the app registration in the Entra admin center;", p.width, "   ") + "\n" +
-		hangingWrap("2. take the app's IDs and your organization's domain;", p.width, "   ") + "\n" +
-		hangingWrap("3. make the key pair and the certificate to upload;", p.width, "   ") + "\n" +
-		hangingWrap("4. check live against Microsoft that every step was done right.", p.width, "   ") + "\n\n" +
+		wrap("The linking wizard is not in this build yet. Here it will:", p.width) + "\n\n" +
+		hangingWrap("1. guide you through the Entra app registration;", p.width, "   ") + "\n" +
+		hangingWrap("2. take the app's IDs and your domain;", p.width, "   ") + "\n" +
+		hangingWrap("3. make the key and the certificate;", p.width, "   ") + "\n" +
+		hangingWrap("4. check live that every step was done right.", p.width, "   ") + "\n\n" +
 		s.Muted.Render(wrap("Nothing was changed. Press esc to go back.", p.width))
 }
 
