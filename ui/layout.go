@@ -141,8 +141,9 @@ func truncate(s string, width int) string {
 
 // tooSmallView is drawn instead of the pages when the terminal cannot hold
 // them: garbled half-pages help no one.
-func tooSmallView(width, height int) string {
-	msg := fmt.Sprintf("make the terminal larger (needs %d×%d, now %d×%d)\n\nq quits", minWidth, minHeight, width, height)
+// quitKey is the key that quits right now (q is text while a page captures).
+func tooSmallView(width, height int, quitKey string) string {
+	msg := fmt.Sprintf("make the terminal larger (needs %d×%d, now %d×%d)\n\n%s quits", minWidth, minHeight, width, height, quitKey)
 	if width <= 0 || height <= 0 {
 		return msg
 	}

@@ -51,6 +51,12 @@ func TestCapturingScreenGetsPrintableKeys(t *testing.T) {
 	if wiz.w != 63 || wiz.h != hs.m.lay.bodyHeight {
 		t.Fatalf("wizard sized %dx%d, want 63x%d", wiz.w, wiz.h, hs.m.lay.bodyHeight)
 	}
+	hs.send(tea.WindowSizeMsg{Width: 50, Height: 20})
+	hs.mustShow("ctrl+c quits") // q is text in the hidden field
+	hs.keys("q")
+	if hs.quit || strings.Join(wiz.got, ",") != "q,?,j,tab,esc" {
+		t.Fatalf("a key reached the hidden page or quit: %v, quit %v", wiz.got, hs.quit)
+	}
 	hs.keys("ctrl+c")
 	if !hs.quit {
 		t.Fatal("ctrl+c must always quit")

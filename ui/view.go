@@ -27,7 +27,11 @@ func (m *Model) render() string {
 		return "" // no size yet: the first WindowSizeMsg is on its way
 	}
 	if l.tooSmall {
-		return tooSmallView(l.width, l.height)
+		quit := "q"
+		if !m.keys.Quit.Enabled() {
+			quit = "ctrl+c"
+		}
+		return tooSmallView(l.width, l.height, quit)
 	}
 	body := m.bodyView()
 	if l.nav {
