@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,11 +34,7 @@ func (a *app) accountsListCmd() *cobra.Command {
 				return failedErr(fmt.Errorf("read the accounts in %s: %w", a.stPath, err))
 			}
 			if asJSON {
-				views := make([]accountJSON, 0, len(accounts))
-				for _, acc := range accounts {
-					views = append(views, toJSON(acc))
-				}
-				if err := writeJSON(a.stdout, views); err != nil {
+				if err := writeJSONList(a.stdout, accounts); err != nil {
 					return failedErr(err)
 				}
 			} else {
@@ -85,6 +82,34 @@ func (a *app) printTable(accounts []store.Account) {
 // cell cleans outside text for a table cell: one line, no tabs.
 func cell(s string) string {
 	return strings.ReplaceAll(oneLine(s), "\t", " ")
+}
+
+// writeJSONList prints accounts as a JSON array, one compact object per
+// line: as easy to read with jq or grep as an indented one, and several
+// times cheaper to write for an MSP's ten thousand accounts.
+func writeJSONList(w io.Writer, accounts []store.Account) error {
+	if len(accounts) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	buf := bufio.NewWriterSize(w, 64<<10)
+	buf.WriteString("[\n")
+	for i, acc := range accounts {
+		b, err := json.Marshal(toJSON(acc))
+		if err != nil {
+			return fmt.Errorf("write JSON: %w", err)
+		}
+		buf.Write(b)
+		if i < len(accounts)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("]\n")
+	if err := buf.Flush(); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {

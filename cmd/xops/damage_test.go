@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -34,9 +35,13 @@ func TestCorruptRecordListsTheOthersAndFails(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, p) || !strings.Contains(r.stderr, "cannot be read") {
 			t.Errorf("%v: exit %d stderr %q", args, r.code, r.stderr)
 		}
-		rows := strings.Count(r.stdout, `"name": `)
-		if len(args) == 2 {
-			rows = strings.Count(strings.TrimSpace(r.stdout), "\n") // lines after the header
+		rows := strings.Count(strings.TrimSpace(r.stdout), "\n") // lines after the header
+		if len(args) == 3 {
+			var list []map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+				t.Fatalf("list --json: %v", err)
+			}
+			rows = len(list)
 		}
 		if rows != 1 {
 			t.Errorf("%v: the readable account is not listed: %q", args, r.stdout)

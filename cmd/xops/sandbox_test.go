@@ -203,8 +203,10 @@ func TestSandboxVerifyNamesTheMissingStep(t *testing.T) {
 		t.Errorf("human verify: exit %d\n%s", human.code, human.stdout)
 	}
 	list := r.xops("accounts", "list", "--json")
-	if !strings.Contains(list.stdout, `"failed_step": "grant-admin-consent"`) || !strings.Contains(list.stdout, `"status": "failed"`) {
-		t.Errorf("list after a failed verify: %s", list.stdout)
+	var accounts []map[string]any
+	if err := json.Unmarshal([]byte(list.stdout), &accounts); err != nil || len(accounts) != 1 ||
+		accounts[0]["failed_step"] != "grant-admin-consent" || accounts[0]["status"] != "failed" {
+		t.Errorf("list after a failed verify (%v): %s", err, list.stdout)
 	}
 }
 

@@ -31,11 +31,7 @@ func (a *app) accountsShowCmd() *cobra.Command {
 				return failedErr(fmt.Errorf("read the history of %q: %w", acc.Name, err))
 			}
 			if asJSON {
-				v := toJSON(acc)
-				for _, h := range history {
-					v.History = append(v.History, historyJSON{At: rfc3339(h.At), Action: h.Action, Detail: h.Detail})
-				}
-				return classify(writeJSON(a.stdout, v))
+				return classify(writeJSON(a.stdout, detailJSON(acc, history)))
 			}
 			sealed := false
 			if c, ok := acc.Active(); ok {

@@ -24,10 +24,11 @@ type accountJSON struct {
 	FailedStep   *string `json:"failed_step"`
 	LastVerified *string `json:"last_verified"`
 
-	ID                 string        `json:"id"`
-	LastChecks         []checkJSON   `json:"last_checks"`
-	PendingCertificate *pendingJSON  `json:"pending_certificate,omitempty"`
-	History            []historyJSON `json:"history,omitempty"`
+	ID                 string       `json:"id"`
+	PendingCertificate *pendingJSON `json:"pending_certificate,omitempty"`
+	// show only: the last verification check by check, and the audit history.
+	LastChecks []checkJSON   `json:"last_checks,omitempty"`
+	History    []historyJSON `json:"history,omitempty"`
 }
 
 // checkJSON is one check of the last verification, shaped as in `verify --json`.
@@ -72,7 +73,7 @@ func optString(s string) *string {
 	return &s
 }
 
-// toJSON builds the view of one account; history is added by show only.
+// toJSON builds the view of one account that list and show share.
 func toJSON(a store.Account) accountJSON {
 	v := accountJSON{
 		Name:         a.Name,
@@ -85,7 +86,6 @@ func toJSON(a store.Account) accountJSON {
 		FailedStep:   optString(a.FailedStep),
 		LastVerified: optTime(a.LastVerified),
 		ID:           a.ID,
-		LastChecks:   []checkJSON{},
 	}
 	if c, ok := a.Active(); ok {
 		v.Thumbprint = c.Thumbprint
@@ -97,8 +97,17 @@ func toJSON(a store.Account) accountJSON {
 		v.PendingCertificate = &pendingJSON{Thumbprint: p.Thumbprint, KeySize: p.KeySize,
 			NotBefore: rfc3339(p.NotBefore), NotAfter: rfc3339(p.NotAfter)}
 	}
+	return v
+}
+
+// detailJSON is toJSON plus what only `accounts show --json` prints.
+func detailJSON(a store.Account, history []store.AuditEntry) accountJSON {
+	v := toJSON(a)
 	for _, c := range a.LastChecks {
 		v.LastChecks = append(v.LastChecks, checkJSON(c))
+	}
+	for _, h := range history {
+		v.History = append(v.History, historyJSON{At: rfc3339(h.At), Action: h.Action, Detail: h.Detail})
 	}
 	return v
 }
