@@ -98,6 +98,7 @@ type Credential struct {
 	KeySize    int       `json:"key_size"`
 	NotBefore  time.Time `json:"not_before"`
 	NotAfter   time.Time `json:"not_after"`
+	Created    time.Time `json:"created"`
 	// MadeFor is the friendly name and lifetime the certificate was made
 	// with: its subject CN comes from the name, its validity from the
 	// lifetime, so changing either means a new certificate.
@@ -193,6 +194,9 @@ func (s State) withTick(step entra.Step, on bool) State {
 	s.ticks = t
 	return s
 }
+
+// Seq is the number of the latest key generation (see GenerateKey.Seq).
+func (s State) Seq() int { return s.seq }
 
 // Saved reports whether the account has been written.
 func (s State) Saved() bool { return s.AccountID != "" }

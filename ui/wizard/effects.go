@@ -1,0 +1,243 @@
+package wizard
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/internal/safetext"
+	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/uikit"
+	"github.com/xops/xops/ui/verifyview"
+)
+
+// KeyStore is what the wizard needs of the key store: the certificate of a
+// generated credential (read back after a resume) and deleting a key no
+// account will use.
+type KeyStore interface {
+	Key(credID string) (store.KeyMaterial, error)
+	DeleteKey(credID string) error
+}
+
+// Messages carrying the results of the commands below. Commands copy what
+// they need and never touch the model.
+type (
+	draftLoadedMsg struct {
+		data []byte
+		err  error
+	}
+	draftWrittenMsg struct{ err error }
+	keyDiscardedMsg struct{ err error }
+	keyMadeMsg      struct {
+		seq  int
+		cred wizard.Credential
+		pem  []byte
+		err  error
+	}
+	certLoadedMsg struct {
+		id  string
+		pem []byte
+		err error
+	}
+	certWrittenMsg struct {
+		path   string
+		exists bool
+		err    error
+	}
+	accountSavedMsg struct {
+		id  string
+		err error
+	}
+)
+
+// effect turns one of the reducer's effects into a command.
+func (m *Model) effect(eff wizard.Effect) tea.Cmd {
+	switch e := eff.(type) {
+	case wizard.SaveDraft:
+		b, err := m.st.Marshal()
+		if err != nil {
+			return func() tea.Msg { return draftWrittenMsg{err: err} }
+		}
+		drafts := m.d.Drafts
+		return func() tea.Msg { return draftWrittenMsg{err: drafts.PutDraft(wizard.DraftKind, b)} }
+	case wizard.DeleteDraft:
+		drafts := m.d.Drafts
+		return func() tea.Msg {
+			err := drafts.DeleteDraft(wizard.DraftKind)
+			if errors.Is(err, store.ErrNotFound) {
+				err = nil
+			}
+			return draftWrittenMsg{err: err}
+		}
+	case wizard.GenerateKey:
+		if m.cancel != nil {
+			m.cancel()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		m.cancel = cancel
+		return tea.Batch(m.spin.Tick, generateCmd(ctx, m.d.Service, e, m.d.Now))
+	case wizard.CancelGenerate:
+		if m.cancel != nil {
+			m.cancel()
+			m.cancel = nil
+		}
+	case wizard.DiscardKey:
+		keys, id := m.d.Keys, e.CredentialID
+		return func() tea.Msg { return keyDiscardedMsg{err: keys.DeleteKey(id)} }
+	case wizard.WriteCertificate:
+		return writeCertCmd(m.absPath(e.Path), e.Overwrite, m.pem)
+	case wizard.SaveAccount:
+		return tea.Batch(m.spin.Tick, saveCmd(m.d.Service, e.Form, e.Cred))
+	case wizard.UpdateAccount:
+		return updateCmd(m.d.Service, e.AccountID, e.Form)
+	case wizard.StartVerify:
+		if m.d.Verifier == nil {
+			return func() tea.Msg { return verifyBackMsg{} }
+		}
+		v := verifyview.New(verifyview.Deps{Verifier: m.d.Verifier, Account: m.st.Form.Name, Now: m.d.Now})
+		v.SetStyles(m.styles)
+		v.SetSize(m.width, max(m.height-2, 1))
+		m.verify = v
+		return hostVerify(v.Init())
+	case wizard.Leave:
+		return back
+	case wizard.FinishWizard:
+		text := fmt.Sprintf("Linked %s — not verified yet", safetext.Line(e.Name))
+		if m.verified {
+			text = fmt.Sprintf("Linked %s — verified", safetext.Line(e.Name))
+		}
+		return tea.Batch(
+			func() tea.Msg { return uikit.AccountsChangedMsg{} },
+			func() tea.Msg { return uikit.HomeMsg{} },
+			uikit.Status(text, false),
+		)
+	}
+	return nil
+}
+
+func loadDraftCmd(drafts flow.DraftStore) tea.Cmd {
+	return func() tea.Msg {
+		b, err := drafts.Draft(wizard.DraftKind)
+		return draftLoadedMsg{data: b, err: err}
+	}
+}
+
+// generateCmd makes the key and certificate; the use case stores the key at
+// once. Only the public certificate (PEM) leaves this command.
+func generateCmd(ctx context.Context, svc Service, e wizard.GenerateKey, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		sc, cc, err := svc.NewCredential(ctx, e.Name, e.KeySize, e.CertDays)
+		if err != nil {
+			return keyMadeMsg{seq: e.Seq, err: err}
+		}
+		created := sc.Created
+		if created.IsZero() {
+			created = now()
+		}
+		return keyMadeMsg{seq: e.Seq, pem: cc.CertificatePEM(), cred: wizard.Credential{
+			ID: sc.ID, Thumbprint: sc.Thumbprint, KeySize: sc.KeySize,
+			NotBefore: sc.NotBefore, NotAfter: sc.NotAfter, Created: created,
+			MadeFor: e.Name, CertDays: e.CertDays,
+		}}
+	}
+}
+
+// describeKeyError words a failed generation for the admin.
+func describeKeyError(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "Cancelled. Press r to make the key again."
+	}
+	return "Could not make the key: " + safetext.Line(err.Error()) + ". Press r to try again, or esc to change the form."
+}
+
+func loadCertCmd(keys KeyStore, id string) tea.Cmd {
+	return func() tea.Msg {
+		km, err := keys.Key(id)
+		if err != nil {
+			return certLoadedMsg{id: id, err: fmt.Errorf("credential %s: %w", id, err)}
+		}
+		return certLoadedMsg{id: id, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: km.CertDER})}
+	}
+}
+
+// writeCertCmd writes the public certificate. Without overwrite it never
+// replaces a file: O_EXCL makes "exists" and "create" one step.
+func writeCertCmd(path string, overwrite bool, data []byte) tea.Cmd {
+	return func() tea.Msg {
+		if len(data) == 0 {
+			return certWrittenMsg{path: path, err: errors.New("the certificate is not loaded yet; wait a moment and save again")}
+		}
+		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if overwrite {
+			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		}
+		f, err := os.OpenFile(path, flags, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			return certWrittenMsg{path: path, exists: true}
+		}
+		if err != nil {
+			return certWrittenMsg{path: path, err: fmt.Errorf("cannot write %s: %w", path, err)}
+		}
+		_, werr := f.Write(data)
+		cerr := f.Close()
+		if werr != nil || cerr != nil {
+			return certWrittenMsg{path: path, err: fmt.Errorf("writing %s failed: %w", path, errors.Join(werr, cerr))}
+		}
+		return certWrittenMsg{path: path}
+	}
+}
+
+// absPath resolves a path typed by the admin against the working directory.
+func (m *Model) absPath(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	if len(p) > 1 && p[0] == '~' && p[1] == '/' {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[2:])
+		}
+	}
+	dir := m.d.WorkDir
+	if dir == "" {
+		if wd, err := os.Getwd(); err == nil {
+			dir = wd
+		}
+	}
+	return filepath.Join(dir, p)
+}
+
+func saveCmd(svc Service, f wizard.Form, c wizard.Credential) tea.Cmd {
+	return func() tea.Msg {
+		acct, err := svc.SaveAccount(linkInput(f), store.Credential{
+			ID: c.ID, Thumbprint: c.Thumbprint, KeySize: c.KeySize,
+			NotBefore: c.NotBefore, NotAfter: c.NotAfter, Created: c.Created,
+		})
+		if err != nil {
+			return accountSavedMsg{err: err}
+		}
+		return accountSavedMsg{id: acct.ID}
+	}
+}
+
+// updateCmd corrects a saved account's IDs, when the service can.
+func updateCmd(svc Service, id string, f wizard.Form) tea.Cmd {
+	return func() tea.Msg {
+		u, ok := svc.(IDUpdater)
+		if !ok {
+			return accountSavedMsg{err: errors.New("this build cannot change a saved account's IDs: delete the account on Home and link it again")}
+		}
+		if _, err := u.UpdateLinkIDs(id, linkInput(f)); err != nil {
+			return accountSavedMsg{err: err}
+		}
+		return accountSavedMsg{id: id}
+	}
+}

@@ -1,0 +1,363 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/xops/xops/flow/validate"
+	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/internal/safetext"
+	"github.com/xops/xops/ui/uikit"
+)
+
+// formValues is what the huh fields are bound to; huh writes into it on
+// every key press, so the draft can take it at any moment.
+type formValues struct {
+	name, appID, tenantID, org, days string
+	keySize                          int
+}
+
+// formKeys are the form's keys as the help bar shows them (huh reads the
+// keys itself; these only describe them, and esc, which is ours).
+type formKeys struct {
+	Next, Prev, Choose, Back key.Binding
+}
+
+// formView is the account form: a huh form of one group, our own inline
+// messages under it, and the state of the final check.
+type formView struct {
+	v        *formValues
+	form     *huh.Form
+	k        formKeys
+	styles   uikit.Styles
+	fixing   bool            // the account exists: only the IDs can change
+	touched  map[string]bool // fields the admin has left at least once
+	focused  string          // the field with the cursor
+	server   map[string]string
+	warning  string
+	checking bool
+	width    int
+	height   int
+}
+
+// checkedMsg is the service's verdict on the form's values.
+type checkedMsg struct {
+	final    bool
+	in       LinkInput
+	warnings []string
+	errs     []*validate.FieldError
+}
+
+func newFormView(f wizard.Form, s uikit.Styles, fixing bool) *formView {
+	v := &formValues{name: f.Name, appID: f.AppID, tenantID: f.TenantID, org: f.Organization,
+		keySize: f.KeySize, days: strconv.Itoa(f.CertDays)}
+	if v.keySize == 0 {
+		v.keySize = wizard.DefaultKeySize
+	}
+	if f.CertDays == 0 {
+		v.days = strconv.Itoa(wizard.DefaultCertDays)
+	}
+	fv := &formView{v: v, styles: s, fixing: fixing, touched: map[string]bool{}, server: map[string]string{},
+		k: formKeys{
+			Next:   binding("enter/tab", "next", "enter", "tab"),
+			Prev:   binding("shift+tab", "previous", "shift+tab"),
+			Choose: binding("←/→", "key size", "left", "right"),
+			Back:   binding("esc", "back", "esc"),
+		}}
+	fv.build()
+	return fv
+}
+
+// label pads the field titles to one width so the inline values line up.
+func label(s string) string { return fmt.Sprintf("%-22s", s) }
+
+func (fv *formView) build() {
+	v := fv.v
+	input := func(key, title, placeholder string, value *string, check func(string) error) *huh.Input {
+		return huh.NewInput().Key(key).Title(label(title)).Inline(true).Placeholder(placeholder).
+			Value(value).Validate(check).CharLimit(200)
+	}
+	var fields []huh.Field
+	if !fv.fixing {
+		fields = append(fields, input(validate.FieldName, validate.LabelName, "e.g. Contoso production", &v.name, checkName))
+	}
+	fields = append(fields,
+		input(validate.FieldAppID, validate.LabelAppID, "paste the Application (client) ID", &v.appID, checkAppID),
+		input(validate.FieldTenantID, validate.LabelTenantID, "paste the Directory (tenant) ID", &v.tenantID,
+			func(s string) error { return checkTenantID(s, v.appID) }),
+		input(validate.FieldOrganization, validate.LabelOrganization, "e.g. contoso.onmicrosoft.com", &v.org, checkOrganization),
+	)
+	if !fv.fixing {
+		fields = append(fields,
+			huh.NewSelect[int]().Key(validate.FieldKeySize).Title(label(validate.LabelKeySize)).Inline(true).
+				Options(huh.NewOption("2048 bits (recommended)", 2048), huh.NewOption("3072 bits", 3072),
+					huh.NewOption("4096 bits", 4096)).Value(&v.keySize),
+			input(validate.FieldCertDays, "Lifetime in days", "365", &v.days, checkDays),
+		)
+	}
+	fv.form = huh.NewForm(huh.NewGroup(fields...)).
+		WithShowHelp(false).WithShowErrors(false).
+		WithTheme(formTheme(fv.styles)).
+		WithKeyMap(formKeyMap())
+	fv.resize()
+}
+
+// formKeyMap is huh's keymap without its own quit: ctrl+c belongs to the root.
+func formKeyMap() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Quit = key.NewBinding(key.WithDisabled())
+	return km
+}
+
+// formTheme follows our styles: huh's base theme without colour, Charm's with.
+func formTheme(s uikit.Styles) huh.Theme {
+	return huh.ThemeFunc(func(dark bool) *huh.Styles {
+		var t *huh.Styles
+		if s.NoColor {
+			t = huh.ThemeBase(dark)
+		} else {
+			t = huh.ThemeCharm(dark)
+		}
+		t.FieldSeparator = t.FieldSeparator.SetString("\n")
+		return t
+	})
+}
+
+func (fv *formView) init() tea.Cmd {
+	fv.focused = fieldKey(fv.form.GetFocusedField())
+	return fv.form.Init()
+}
+
+func (fv *formView) setSize(w, h int) {
+	fv.width, fv.height = w, h
+	fv.resize()
+}
+
+func (fv *formView) resize() {
+	if fv.form != nil && fv.width > 0 {
+		fv.form.WithWidth(fv.width)
+	}
+}
+
+func (fv *formView) setStyles(s uikit.Styles) {
+	fv.styles = s
+	if fv.form != nil {
+		fv.form.WithTheme(formTheme(s))
+	}
+}
+
+func (fv *formView) keys() keyList {
+	fv.k.Choose.SetEnabled(fv.focused == validate.FieldKeySize)
+	return keyList{fv.k.Next, fv.k.Prev, fv.k.Choose, fv.k.Back}
+}
+
+// values returns what the fields hold now, as typed (not yet checked).
+func (fv *formView) values() wizard.Form {
+	days, _ := strconv.Atoi(strings.TrimSpace(fv.v.days))
+	return wizard.Form{Name: fv.v.name, AppID: fv.v.appID, TenantID: fv.v.tenantID,
+		Organization: fv.v.org, KeySize: fv.v.keySize, CertDays: days}
+}
+
+func fieldKey(f huh.Field) string {
+	if f == nil {
+		return ""
+	}
+	return f.GetKey()
+}
+
+// updateForm feeds huh, notices when the admin leaves a field (the draft is
+// saved then, and the name is checked against the store), and runs the full
+// check when huh completes.
+func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
+	fv := m.form
+	if fv.checking || m.st.Busy {
+		return nil
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, fv.k.Back) {
+		edit := m.apply(wizard.FormEdited{Form: fv.values()})
+		return tea.Batch(edit, m.apply(wizard.Back{}))
+	}
+	model, cmd := fv.form.Update(msg)
+	if f, ok := model.(*huh.Form); ok {
+		fv.form = f
+	}
+	cmds := []tea.Cmd{cmd}
+	if fv.form.State == huh.StateCompleted {
+		for k := range fieldNames {
+			fv.touched[k] = true
+		}
+		fv.checking = true
+		return tea.Batch(cmd, checkCmd(m.d.Service, fv.values(), true, fv.fixing))
+	}
+	if now := fieldKey(fv.form.GetFocusedField()); now != fv.focused {
+		fv.touched[fv.focused] = true
+		fv.focused = now
+		cmds = append(cmds, m.apply(wizard.FormEdited{Form: fv.values()}),
+			checkCmd(m.d.Service, fv.values(), false, fv.fixing))
+	}
+	return tea.Batch(cmds...)
+}
+
+// checkCmd asks the service for its verdict (it reads the store: is the
+// name taken?). While fixing a saved account, the name is its own, so only
+// the fields on screen are checked, without the service.
+func checkCmd(svc Service, f wizard.Form, final, fixing bool) tea.Cmd {
+	return func() tea.Msg {
+		if fixing {
+			in, warning, errs := checkIDs(f)
+			var warnings []string
+			if warning != "" {
+				warnings = []string{warning}
+			}
+			return checkedMsg{final: final, in: linkInput(in), warnings: warnings, errs: errs}
+		}
+		in, warnings, errs := svc.CheckLinkInput(linkInput(f))
+		return checkedMsg{final: final, in: in, warnings: warnings, errs: errs}
+	}
+}
+
+// formChecked shows the service's verdict; a clean final check submits.
+func (m *Model) formChecked(msg checkedMsg) tea.Cmd {
+	fv := m.form
+	fv.server = map[string]string{}
+	for _, e := range msg.errs {
+		fv.server[e.Field] = e.Message
+	}
+	fv.warning = strings.Join(msg.warnings, " ")
+	if !msg.final {
+		return nil
+	}
+	fv.checking = false
+	if len(msg.errs) == 0 {
+		f := wizardForm(msg.in)
+		if fv.fixing {
+			f = m.st.Form
+			f.AppID, f.TenantID, f.Organization = msg.in.AppID, msg.in.TenantID, msg.in.Organization
+		}
+		var cmds []tea.Cmd
+		if fv.warning != "" {
+			cmds = append(cmds, uikit.Status(safetext.Line(fv.warning), false))
+		}
+		return tea.Batch(append(cmds, m.apply(wizard.Submit{Form: f}))...)
+	}
+	// huh's form is spent once completed: a new one with the same values,
+	// the problems listed under it.
+	vals := fv.values()
+	server, touched := fv.server, fv.touched
+	m.form = newFormView(vals, m.styles, fv.fixing)
+	m.form.server, m.form.touched, m.form.warning = server, touched, fv.warning
+	m.form.setSize(m.width, m.height)
+	return m.form.init()
+}
+
+// fieldNames orders the fields for messages.
+var fieldNames = map[string]int{
+	validate.FieldName: 0, validate.FieldAppID: 1, validate.FieldTenantID: 2,
+	validate.FieldOrganization: 3, validate.FieldKeySize: 4, validate.FieldCertDays: 5,
+}
+
+// messages lists the problems to show under the form: the focused field's
+// as soon as it holds something, the others once the admin has left them.
+func (fv *formView) messages() (errs []string, warning string) {
+	v := fv.v
+	local := map[string]error{}
+	if !fv.fixing {
+		local[validate.FieldName] = checkName(v.name)
+		local[validate.FieldCertDays] = checkDays(v.days)
+	}
+	local[validate.FieldAppID] = checkAppID(v.appID)
+	local[validate.FieldTenantID] = checkTenantID(v.tenantID, v.appID)
+	local[validate.FieldOrganization] = checkOrganization(v.org)
+
+	typed := map[string]string{validate.FieldName: v.name, validate.FieldAppID: v.appID,
+		validate.FieldTenantID: v.tenantID, validate.FieldOrganization: v.org, validate.FieldCertDays: v.days}
+	type item struct {
+		order int
+		text  string
+	}
+	var items []item
+	for field, order := range fieldNames {
+		show := fv.touched[field] || (field == fv.focused && typed[field] != "")
+		if !show {
+			continue
+		}
+		var fe *validate.FieldError
+		switch err := local[field]; {
+		case errors.As(err, &fe):
+			items = append(items, item{order, fe.Label + ": " + fe.Message})
+		case err != nil:
+			items = append(items, item{order, err.Error()})
+		case fv.server[field] != "":
+			items = append(items, item{order, labelOf(field) + ": " + fv.server[field]})
+		}
+	}
+	for i := 1; i < len(items); i++ {
+		for j := i; j > 0 && items[j].order < items[j-1].order; j-- {
+			items[j], items[j-1] = items[j-1], items[j]
+		}
+	}
+	for _, it := range items {
+		errs = append(errs, it.text)
+	}
+	if fv.touched[validate.FieldOrganization] || fv.focused == validate.FieldOrganization {
+		if _, w, err := validate.Organization(v.org); err == nil {
+			warning = w
+		}
+	}
+	return errs, warning
+}
+
+func labelOf(field string) string {
+	switch field {
+	case validate.FieldName:
+		return validate.LabelName
+	case validate.FieldAppID:
+		return validate.LabelAppID
+	case validate.FieldTenantID:
+		return validate.LabelTenantID
+	case validate.FieldOrganization:
+		return validate.LabelOrganization
+	case validate.FieldKeySize:
+		return validate.LabelKeySize
+	case validate.FieldCertDays:
+		return validate.LabelCertDays
+	}
+	return field
+}
+
+func (m *Model) viewForm() string {
+	fv, s := m.form, m.styles
+	w := max(m.width, 20)
+	intro := "The IDs you copied in step 5. enter moves on; the last enter makes the key."
+	if fv.fixing {
+		intro = "Correct the IDs; enter on the last field saves them and verifies again."
+	}
+	lines := []string{header(s, wizard.StepForm, w), s.Muted.Render(wrap(intro, w)), trimBlankTail(fv.form.View())}
+	errs, warning := fv.messages()
+	for _, e := range errs {
+		lines = append(lines, s.Bad.Render(hang("✗ ", safetext.Line(e), w)))
+	}
+	if warning != "" {
+		lines = append(lines, s.Warn.Render(hang("! ", warning, w)))
+	}
+	if fv.checking {
+		lines = append(lines, s.Muted.Render("Checking…"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// trimBlankTail drops the blank lines huh pads its group with.
+func trimBlankTail(s string) string {
+	lines := strings.Split(s, "\n")
+	for len(lines) > 0 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}

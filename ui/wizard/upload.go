@@ -1,0 +1,98 @@
+package wizard
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/assets"
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/internal/safetext"
+)
+
+// uploadKeys are the upload page's keys.
+type uploadKeys struct {
+	Sandbox, ScrollDown, ScrollUp, Continue, Back key.Binding
+}
+
+// uploadView is the upload page: the checklist's upload step with the
+// thumbprint to compare.
+type uploadView struct {
+	k      uploadKeys
+	detail scroller
+}
+
+func newUploadView() uploadView {
+	return uploadView{k: uploadKeys{
+		Sandbox:    binding("u", "upload in the sandbox", "u"),
+		ScrollDown: binding("pgdn", "more", "pgdown", "down", "j"),
+		ScrollUp:   binding("pgup", "back up", "pgup", "up", "k"),
+		Continue:   binding("enter", "uploaded: save the account", "enter"),
+		Back:       binding("esc", "back", "esc"),
+	}}
+}
+
+func (u *uploadView) keys(sandbox, done bool) keyList {
+	u.k.Sandbox.SetEnabled(sandbox && !done)
+	u.k.ScrollDown.SetEnabled(u.detail.canScroll())
+	u.k.ScrollUp.SetEnabled(u.detail.canScroll())
+	return keyList{u.k.Continue, u.k.Sandbox, u.k.ScrollDown, u.k.ScrollUp, u.k.Back}
+}
+
+func (m *Model) updateUpload(msg tea.KeyPressMsg) tea.Cmd {
+	u := &m.upload
+	switch {
+	case key.Matches(msg, u.k.Sandbox) && m.d.Sandbox != nil:
+		return m.sandboxDo(entra.StepUploadCertificate)
+	case key.Matches(msg, u.k.ScrollDown):
+		u.detail.scroll(max(u.detail.rows()-1, 1))
+	case key.Matches(msg, u.k.ScrollUp):
+		u.detail.scroll(-max(u.detail.rows()-1, 1))
+	case key.Matches(msg, u.k.Continue):
+		return m.apply(wizard.Continue{})
+	case key.Matches(msg, u.k.Back):
+		return m.apply(wizard.Back{})
+	}
+	return nil
+}
+
+func (m *Model) viewUpload() string {
+	s, st := m.styles, m.st
+	w := max(m.width, 20)
+	top := []string{header(s, wizard.StepUpload, w)}
+	switch {
+	case m.working != "":
+		top = append(top, s.Warn.Render(truncate(m.spin.View()+" "+m.working, w)))
+	case st.Ticked(entra.StepUploadCertificate):
+		top = append(top, s.OK.Render(truncate("✓ Uploaded. enter saves the account.", w)))
+	default:
+		top = append(top, wrap("Upload the certificate to your app in Entra, then press enter.", w))
+	}
+	top = append(top, credentialLines(s, st.Cred, w)...)
+
+	var body []string
+	if st.Form.AppID != "" {
+		body = append(body, "Your app's Certificates & secrets page:",
+			hyperlink(assets.AppCertificatesURL(safetext.Line(st.Form.AppID)), w, s.Code))
+	}
+	if st.CertPath != "" {
+		body = append(body, wrap("The file: "+safetext.Line(st.CertPath), w))
+	}
+	for _, step := range m.steps {
+		if step.ID != entra.StepUploadCertificate {
+			continue
+		}
+		for i, d := range step.Do[1:] { // the first line says "after the form": we are there
+			body = append(body, hang(string(rune('1'+i))+". ", d, w))
+		}
+		for _, p := range step.Pitfalls {
+			body = append(body, s.Warn.Render(hang("! ", p, w)))
+		}
+	}
+	u := &m.upload
+	u.detail.setContent(strings.Join(body, "\n"))
+	u.detail.setHeight(max(m.height-lineCount(strings.Join(top, "\n")), 2))
+	return strings.Join(top, "\n") + "\n" + u.detail.view(s)
+}
