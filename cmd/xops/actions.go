@@ -63,7 +63,10 @@ func (a *app) deleteCmd() *cobra.Command {
 					return usageErr("refusing to delete %q without confirmation: there is no terminal to ask on; add --yes", oneLine(acc.Name))
 				}
 				fmt.Fprintf(a.stderr, "Delete %s and its private key? This cannot be undone.\nType the account's name to confirm: ", oneLine(acc.Name))
-				answer, err := a.readLine()
+				answer, err := a.readLine(cmd.Context())
+				if errors.Is(err, errInterrupted) {
+					return failedErr(errors.New("interrupted: nothing was deleted"))
+				}
 				if err != nil || !strings.EqualFold(strings.TrimSpace(answer), acc.Name) {
 					return usageErr("not deleted: the name typed does not match %q", oneLine(acc.Name))
 				}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -52,7 +53,7 @@ func (a *app) exportCmd() *cobra.Command {
 			}
 			password := ""
 			if format == flow.FormatPFX {
-				if password, err = a.pfxPassword(passwordStdin); err != nil {
+				if password, err = a.pfxPassword(cmd.Context(), passwordStdin); err != nil {
 					return err
 				}
 			}
@@ -95,7 +96,7 @@ func exportKind(format string) string {
 
 // pfxPassword finds the PFX password: XOPS_PFX_PASSWORD, else stdin when
 // asked, else a prompt typed twice on a terminal; otherwise it refuses.
-func (a *app) pfxPassword(fromStdin bool) (string, error) {
+func (a *app) pfxPassword(ctx context.Context, fromStdin bool) (string, error) {
 	if p := a.env("XOPS_PFX_PASSWORD"); p != "" {
 		return p, nil
 	}
@@ -113,14 +114,14 @@ func (a *app) pfxPassword(fromStdin bool) (string, error) {
 	if !a.interactive() {
 		return "", usageErr("--password-stdin: a pfx export needs a password and there is no terminal to ask on; set XOPS_PFX_PASSWORD or pipe it with --password-stdin")
 	}
-	p, err := a.readSecret("PFX password: ")
+	p, err := a.readSecret(ctx, "PFX password: ")
 	if err != nil {
 		return "", failedErr(err)
 	}
 	if p == "" {
 		return "", usageErr("PFX password: empty; a PFX must be protected by a password")
 	}
-	again, err := a.readSecret("Again, to be sure: ")
+	again, err := a.readSecret(ctx, "Again, to be sure: ")
 	if err != nil {
 		return "", failedErr(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,29 +24,68 @@ func (a *app) interactive() bool {
 	return a.terminal(a.stdin) && a.terminal(a.stderr)
 }
 
-// readLine reads one line of an answer from stdin.
-func (a *app) readLine() (string, error) {
+// errInterrupted is an answer the admin cancelled with ctrl+c.
+var errInterrupted = errors.New("interrupted")
+
+// readLine reads one line of an answer from stdin. ctrl+c (ctx) abandons it:
+// xops catches the signal, so a blocked read must not keep the process alive.
+func (a *app) readLine(ctx context.Context) (string, error) {
 	if a.lines == nil {
 		a.lines = bufio.NewReader(a.stdin)
 	}
-	s, err := a.lines.ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
-		return "", err
+	type answer struct {
+		s   string
+		err error
 	}
-	return strings.TrimRight(s, "\r\n"), nil
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := a.lines.ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+			ch <- answer{"", err}
+			return
+		}
+		ch <- answer{strings.TrimRight(s, "\r\n"), nil}
+	}()
+	select {
+	case r := <-ch:
+		return r.s, r.err
+	case <-ctx.Done():
+		fmt.Fprintln(a.stderr)
+		return "", errInterrupted
+	}
 }
 
-// readSecret reads a secret from the terminal without echo.
-func (a *app) readSecret(prompt string) (string, error) {
-	fmt.Fprint(a.stderr, prompt)
-	defer fmt.Fprintln(a.stderr)
+// readSecret reads a secret from the terminal without echo. On ctrl+c the
+// terminal's echo is restored before returning.
+func (a *app) readSecret(ctx context.Context, prompt string) (string, error) {
 	f, ok := a.stdin.(*os.File)
 	if !ok {
 		return "", errors.New("no terminal to read a password from")
 	}
-	b, err := term.ReadPassword(int(f.Fd()))
+	fd := int(f.Fd())
+	state, err := term.GetState(fd)
 	if err != nil {
 		return "", fmt.Errorf("read the password: %w", err)
 	}
-	return string(b), nil
+	fmt.Fprint(a.stderr, prompt)
+	defer fmt.Fprintln(a.stderr)
+	type answer struct {
+		b   []byte
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		ch <- answer{b, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			return "", fmt.Errorf("read the password: %w", r.err)
+		}
+		return string(r.b), nil
+	case <-ctx.Done():
+		_ = term.Restore(fd, state)
+		return "", errInterrupted
+	}
 }
