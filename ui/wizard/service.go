@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/xops/xops/entra/certs"
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/validate"
 	"github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/store"
@@ -22,11 +23,14 @@ type Service interface {
 }
 
 // LinkInput is the account form as the service takes it.
-// TODO(wizard): becomes `= flow.LinkInput` when flow's Service lands.
-type LinkInput struct {
-	Name, AppID, TenantID, Organization string
-	KeySize, CertDays                   int
-}
+type LinkInput = flow.LinkInput
+
+// flow's use cases are what the wizard is written against.
+var (
+	_ Service   = (*flow.Service)(nil)
+	_ IDUpdater = (*flow.Service)(nil)
+	_ KeyStore  = flow.AccountStore(nil)
+)
 
 // IDUpdater is optional: a Service that can correct a saved account's IDs
 // lets verification send the admin back to the form to fix them.
