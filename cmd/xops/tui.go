@@ -1,11 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui"
+	"github.com/xops/xops/ui/uikit"
+	uiwizard "github.com/xops/xops/ui/wizard"
 )
 
 // runTUI is xops without a command: the interactive TUI. It needs a terminal
@@ -19,10 +24,13 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	if a.g.sandbox {
-		if _, err := a.startSandbox(); err != nil {
-			return err
-		}
+	svc, err := a.service() // in sandbox mode this starts the simulated tenant
+	if err != nil {
+		return err
+	}
+	wd := uiwizard.Deps{Service: svc, Drafts: st, Keys: st, Verifier: svc, Now: a.now, User: a.env("USER")}
+	if a.sb != nil {
+		wd.Sandbox = a.sb // only when set: a nil *Sandbox in the interface would not be nil
 	}
 	deps := ui.Deps{
 		Store:     st,
@@ -32,6 +40,14 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		Sandbox:   a.g.sandbox,
 		NoColor:   a.env("NO_COLOR") != "",
 		Changes:   st.Generation,
+		Wizard:    func() uikit.Screen { return uiwizard.New(wd) },
+		ResumeDraft: func() (bool, error) {
+			_, err := st.Draft(wizard.DraftKind)
+			if errors.Is(err, store.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		},
 	}
 	if err := ui.Run(cmd.Context(), deps); err != nil {
 		return failedErr(fmt.Errorf("the TUI stopped: %w", err))
