@@ -160,3 +160,34 @@ func TestLockedStoreNamesTheFile(t *testing.T) {
 		t.Errorf("waited %v for a held store", took) // a generous bound: never hang
 	}
 }
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	t.Parallel()
+	resolve := func(e env, args ...string) globals {
+		t.Helper()
+		var out, errOut strings.Builder
+		a := newApp(strings.NewReader(""), &out, &errOut, e.get)
+		if code := a.execute(append(args, "version")); code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errOut.String())
+		}
+		return a.g
+	}
+	e := env{"XOPS_STORE": "/env.db", "XOPS_CLOUD": "china", "AZURE_AUTHORITY_HOST": "https://login.env.example",
+		"XOPS_EXCHANGE_URL": "https://exchange.env.example", "XOPS_GRAPH_URL": "https://graph.env.example", "XOPS_SANDBOX": "1"}
+	g := resolve(e)
+	want := globals{store: "/env.db", cloud: "china", authorityHost: "https://login.env.example",
+		exchangeURL: "https://exchange.env.example", graphURL: "https://graph.env.example", sandbox: true}
+	if g != want {
+		t.Errorf("from the environment: %+v, want %+v", g, want)
+	}
+	g = resolve(e, "--store", "/flag.db", "--cloud", "USGov", "--authority-host", "https://login.flag.example",
+		"--exchange-url", "https://exchange.flag.example", "--graph-url", "https://graph.flag.example", "--sandbox=false")
+	want = globals{store: "/flag.db", cloud: "usgov", authorityHost: "https://login.flag.example",
+		exchangeURL: "https://exchange.flag.example", graphURL: "https://graph.flag.example"}
+	if g != want {
+		t.Errorf("flags over the environment: %+v, want %+v", g, want)
+	}
+	if g := resolve(env{}); g != (globals{cloud: "global"}) {
+		t.Errorf("defaults: %+v", g)
+	}
+}
