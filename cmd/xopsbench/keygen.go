@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"time"
+
+	"github.com/xops/xops/entra/certs"
+)
+
+// keygenRuns is how many keys of each size are made. RSA key generation is
+// a search for primes: its time varies several-fold from one key to the
+// next, so small sizes get more runs, and the note says how many.
+func keygenRuns(bits, runs int) int {
+	switch bits {
+	case 2048:
+		return 2*runs + 1
+	case 3072:
+		return runs + 2
+	default:
+		return max(runs, 1)
+	}
+}
+
+// benchKeygen times certs.Generate beside `openssl req -x509 -newkey` for each
+// key size. The two alternate, run by run, so a burst of load from another
+// process lands on both rather than on one.
+func benchKeygen(runs int) ([]Figure, error) {
+	openssl, lookErr := exec.LookPath("openssl")
+	var figs []Figure
+	for _, bits := range certs.KeySizes {
+		n := keygenRuns(bits, runs)
+		var goRuns, sslRuns []time.Duration
+		for range n {
+			start := time.Now()
+			if _, err := certs.Generate(context.Background(), certs.Request{CommonName: "xopsbench", KeySize: bits, Days: 365}); err != nil {
+				return nil, fmt.Errorf("generate a %d-bit key: %w", bits, err)
+			}
+			goRuns = append(goRuns, time.Since(start))
+			if lookErr != nil {
+				continue
+			}
+			d, err := opensslKeygen(openssl, bits)
+			if err != nil {
+				return nil, err
+			}
+			sslRuns = append(sslRuns, d)
+		}
+		name := fmt.Sprintf("key + certificate, RSA %d", bits)
+		f := Figure{Name: name, Unit: "ms", Value: median(ms(goRuns)), Runs: n, Target: 1.0, RatioTarget: true,
+			Note: fmt.Sprintf("min %s, max %s over %d keys: RSA prime search varies run to run", number(minOf(ms(goRuns)), "ms"), number(maxOf(ms(goRuns)), "ms"), n)}
+		if lookErr != nil {
+			f.Target, f.RatioTarget = 0, false
+			f.Note = "openssl not found: no reference to compare with (install openssl); " + f.Note
+			figs = append(figs, f.judge())
+			continue
+		}
+		figs = append(figs, f.against("openssl", sslRuns))
+	}
+	return figs, nil
+}
+
+// opensslKeygen times the openssl command that makes the same thing: a key
+// of bits and a self-signed certificate, written nowhere.
+func opensslKeygen(openssl string, bits int) (time.Duration, error) {
+	cmd := exec.Command(openssl, "req", "-x509", "-newkey", "rsa:"+strconv.Itoa(bits), "-nodes",
+		"-keyout", "/dev/null", "-out", "/dev/null", "-subj", "/CN=x", "-days", "365")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	d := time.Since(start)
+	if err != nil {
+		return 0, fmt.Errorf("openssl req -newkey rsa:%d: %w\n%s", bits, err, out)
+	}
+	return d, nil
+}
+
+func minOf(xs []float64) float64 {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = min(m, x)
+	}
+	return m
+}
+
+func maxOf(xs []float64) float64 {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = max(m, x)
+	}
+	return m
+}
