@@ -6,7 +6,11 @@ import (
 	"fmt"
 
 	"github.com/xops/xops/flow/validate"
+	"github.com/xops/xops/store"
 )
+
+// AuditKeyExported is the audit action of a PFX export (the key left the store).
+const AuditKeyExported = "key exported"
 
 // Export formats.
 const (
@@ -59,6 +63,12 @@ func (s *Service) Export(name, format, password string) ([]byte, error) {
 	b, err := cred.PFX(password)
 	if err != nil {
 		return nil, fmt.Errorf("export %q as PFX: %w", a.Name, err)
+	}
+	// The private key leaving the store is worth a line in the audit log.
+	audit := store.AuditEntry{V: store.RecordVersion, At: s.now().UTC(), Action: AuditKeyExported, AccountID: a.ID, Name: a.Name,
+		Detail: "PFX with the key of " + c.Thumbprint}
+	if _, err := s.Store.UpdateAccount(a.ID, func(*store.Account) error { return nil }, &audit); err != nil {
+		return nil, fmt.Errorf("export %q as PFX: record it in the audit log: %w", a.Name, err)
 	}
 	return b, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -429,6 +430,10 @@ func TestExportFormats(t *testing.T) {
 	}
 	if _, _, _, err := pkcs12.DecodeChain(pfx, "wrong"); err == nil {
 		t.Error("pfx decodes with a wrong password")
+	}
+	audit, _ := f.st.Audit(res.Account.ID)
+	if last := audit[len(audit)-1]; last.Action != flow.AuditKeyExported || strings.Contains(last.Detail, "s3cret") {
+		t.Errorf("audit after a PFX export: %+v", last)
 	}
 
 	var ie *flow.InputError
