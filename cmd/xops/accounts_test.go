@@ -210,7 +210,7 @@ func TestLinkDefaultCertOut(t *testing.T) {
 	t.Chdir(dir)
 	args := []string{"link", "microsoft", "--name", "North/wind", "--app-id", testAppID, "--tenant-id", testTenantID, "--org", testOrg}
 	r := mustRun(t, e, args...)
-	if _, err := os.Stat(filepath.Join(dir, "North-wind.cer")); err != nil || !strings.Contains(r.stdout, "./North-wind.cer") {
+	if _, err := os.Stat(filepath.Join(dir, "North-wind.cer")); err != nil || !strings.Contains(r.stdout, "certificate: "+filepath.Join(dir, "North-wind.cer")+"\n") {
 		t.Errorf("default --cert-out: %v\n%s", err, r.stdout)
 	}
 }

@@ -99,12 +99,22 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	}
 
 	c, _ := res.Account.Active()
+	if abs, err := filepath.Abs(certOut); err == nil {
+		certOut = abs // the admin may fetch it from another machine
+	}
 	fmt.Fprintf(a.stdout, "linked:      %s\n", oneLine(res.Account.Name))
 	fmt.Fprintf(a.stdout, "certificate: %s\n", certOut)
 	fmt.Fprintf(a.stdout, "thumbprint:  %s\n", c.Thumbprint)
 	fmt.Fprintf(a.stdout, "valid:       %s to %s\n", rfc3339(c.NotBefore), rfc3339(c.NotAfter))
 	fmt.Fprintf(a.stderr, "Next: in the Entra admin center, open the app → Certificates & secrets → Certificates →\n"+
 		"Upload certificate → %s → Add, and check that Entra lists thumbprint %s.\n", certOut, c.Thumbprint)
+	if host, err := os.Hostname(); err == nil && a.env("SSH_CONNECTION") != "" {
+		user := a.env("USER")
+		if user == "" {
+			user = "you"
+		}
+		fmt.Fprintf(a.stderr, "To fetch the file to the machine with your browser: scp %s@%s:%s .\n", user, host, shellQuote(certOut))
+	}
 	if !lf.verify {
 		fmt.Fprintf(a.stderr, "Then run: xops accounts verify %s\n", shellQuote(res.Account.Name))
 		return nil
