@@ -67,17 +67,9 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		if err != nil {
 			return func() tea.Msg { return draftWrittenMsg{err: err} }
 		}
-		drafts := m.d.Drafts
-		return func() tea.Msg { return draftWrittenMsg{err: drafts.PutDraft(wizard.DraftKind, b)} }
+		return m.drafts.writeCmd(b)
 	case wizard.DeleteDraft:
-		drafts := m.d.Drafts
-		return func() tea.Msg {
-			err := drafts.DeleteDraft(wizard.DraftKind)
-			if errors.Is(err, store.ErrNotFound) {
-				err = nil
-			}
-			return draftWrittenMsg{err: err}
-		}
+		return m.drafts.writeCmd(nil)
 	case wizard.GenerateKey:
 		if m.cancel != nil {
 			m.cancel()
@@ -115,7 +107,8 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		if m.verified {
 			text = fmt.Sprintf("Linked %s — verified", safetext.Line(e.Name))
 		}
-		return tea.Batch(
+		// In order: Home must reload before it is shown.
+		return tea.Sequence(
 			func() tea.Msg { return uikit.AccountsChangedMsg{} },
 			func() tea.Msg { return uikit.HomeMsg{} },
 			uikit.Status(text, false),

@@ -40,7 +40,7 @@ type formView struct {
 	fixing   bool            // the account exists: only the IDs can change
 	touched  map[string]bool // fields the admin has left at least once
 	focused  string          // the field with the cursor
-	server   map[string]string
+	server   map[string]serverErr
 	warning  string
 	checking bool
 	width    int
@@ -50,9 +50,36 @@ type formView struct {
 // checkedMsg is the service's verdict on the form's values.
 type checkedMsg struct {
 	final    bool
+	asked    wizard.Form // the values checked
 	in       LinkInput
 	warnings []string
 	errs     []*validate.FieldError
+}
+
+// serverErr is the service's message about a field, with the value it was
+// about: checks run in the background, so by the time one answers the admin
+// may have typed on, and a message about an older value must not show.
+type serverErr struct {
+	value, msg string
+}
+
+// value returns what field holds in f, as text.
+func fieldValue(f wizard.Form, field string) string {
+	switch field {
+	case validate.FieldName:
+		return f.Name
+	case validate.FieldAppID:
+		return f.AppID
+	case validate.FieldTenantID:
+		return f.TenantID
+	case validate.FieldOrganization:
+		return f.Organization
+	case validate.FieldKeySize:
+		return strconv.Itoa(f.KeySize)
+	case validate.FieldCertDays:
+		return strconv.Itoa(f.CertDays)
+	}
+	return ""
 }
 
 func newFormView(f wizard.Form, s uikit.Styles, fixing bool) *formView {
@@ -64,7 +91,7 @@ func newFormView(f wizard.Form, s uikit.Styles, fixing bool) *formView {
 	if f.CertDays == 0 {
 		v.days = strconv.Itoa(wizard.DefaultCertDays)
 	}
-	fv := &formView{v: v, styles: s, fixing: fixing, touched: map[string]bool{}, server: map[string]string{},
+	fv := &formView{v: v, styles: s, fixing: fixing, touched: map[string]bool{}, server: map[string]serverErr{},
 		k: formKeys{
 			Next:   binding("enter/tab", "next", "enter", "tab"),
 			Prev:   binding("shift+tab", "previous", "shift+tab"),
@@ -216,19 +243,19 @@ func checkCmd(svc Service, f wizard.Form, final, fixing bool) tea.Cmd {
 			if warning != "" {
 				warnings = []string{warning}
 			}
-			return checkedMsg{final: final, in: linkInput(in), warnings: warnings, errs: errs}
+			return checkedMsg{final: final, asked: f, in: linkInput(in), warnings: warnings, errs: errs}
 		}
 		in, warnings, errs := svc.CheckLinkInput(linkInput(f))
-		return checkedMsg{final: final, in: in, warnings: warnings, errs: errs}
+		return checkedMsg{final: final, asked: f, in: in, warnings: warnings, errs: errs}
 	}
 }
 
 // formChecked shows the service's verdict; a clean final check submits.
 func (m *Model) formChecked(msg checkedMsg) tea.Cmd {
 	fv := m.form
-	fv.server = map[string]string{}
+	fv.server = map[string]serverErr{}
 	for _, e := range msg.errs {
-		fv.server[e.Field] = e.Message
+		fv.server[e.Field] = serverErr{value: fieldValue(msg.asked, e.Field), msg: e.Message}
 	}
 	fv.warning = strings.Join(msg.warnings, " ")
 	if !msg.final {
@@ -294,8 +321,8 @@ func (fv *formView) messages() (errs []string, warning string) {
 			items = append(items, item{order, fe.Label + ": " + fe.Message})
 		case err != nil:
 			items = append(items, item{order, err.Error()})
-		case fv.server[field] != "":
-			items = append(items, item{order, labelOf(field) + ": " + fv.server[field]})
+		case fv.server[field].msg != "" && fv.server[field].value == fieldValue(fv.values(), field):
+			items = append(items, item{order, labelOf(field) + ": " + fv.server[field].msg})
 		}
 	}
 	for i := 1; i < len(items); i++ {

@@ -77,6 +77,7 @@ type Model struct {
 	appID    string // the sandbox app, once registered
 	fatal    string // a problem that stops the wizard (broken texts)
 	working  string // what the sandbox is doing, while it does
+	drafts   *draftWriter
 	user     string // for the scp line
 	host     string
 }
@@ -91,7 +92,7 @@ func newModel(d Deps) *Model {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	m := &Model{d: d, st: wizard.New(), styles: uikit.NewStyles(true, true)}
+	m := &Model{d: d, st: wizard.New(), styles: uikit.NewStyles(true, true), drafts: &draftWriter{drafts: d.Drafts}}
 	steps, err := assets.Checklist()
 	if err != nil {
 		m.fatal = "The checklist texts are broken in this build (" + err.Error() + "). Please report it."
@@ -188,7 +189,7 @@ func (m *Model) SaveDraftNow() error {
 	if err != nil {
 		return err
 	}
-	return m.d.Drafts.PutDraft(wizard.DraftKind, b)
+	return m.drafts.write(m.drafts.ticket(), b)
 }
 
 // KeyMap implements uikit.Screen: the keys of the page on screen.
