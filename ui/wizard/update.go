@@ -131,6 +131,9 @@ func (m *Model) apply(e wizard.Event) tea.Cmd {
 	m.st = next
 	var cmds []tea.Cmd
 	if next.Step != prev.Step {
+		if prev.Step == wizard.StepVerify {
+			m.stopVerify()
+		}
 		cmds = append(cmds, m.enter(prev.Step))
 	}
 	for _, eff := range effects {
@@ -224,6 +227,15 @@ func (m *Model) draftLoaded(msg draftLoadedMsg) tea.Cmd {
 	}
 	m.resume = newResumeView(st)
 	return nil
+}
+
+// stopVerify ends the verification screen's work (an attempt in flight, the
+// auto-retry) when the wizard leaves it for another page.
+func (m *Model) stopVerify() {
+	if s, ok := m.verify.(interface{ Stop() }); ok {
+		s.Stop()
+	}
+	m.verify = nil
 }
 
 // back leaves the wizard (esc on its first page).

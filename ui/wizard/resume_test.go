@@ -1,0 +1,143 @@
+package wizard
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/uikit"
+	"github.com/xops/xops/ui/verifyview"
+)
+
+// draftAtUpload is a wizard that reached the upload page, as a draft, with
+// its key in st.
+func draftAtUpload(t *testing.T, st *memStore) {
+	t.Helper()
+	c, err := testCred()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.keys["cred-9"] = store.KeyMaterial{V: 1, CertDER: c.Certificate.Raw, KeyPKCS8: []byte("secret")}
+	s := wizard.New()
+	s, _ = s.Apply(wizard.Continue{})
+	s, _ = s.Apply(wizard.Answer{Yes: true})
+	s, effects := s.Apply(wizard.Submit{Form: wizard.Form{Name: "contoso", AppID: appID, TenantID: tenantID,
+		Organization: "contoso.onmicrosoft.com", KeySize: 2048, CertDays: 365}})
+	gen := effects[0].(wizard.GenerateKey)
+	s, _ = s.Apply(wizard.KeyGenerated{Seq: gen.Seq, Cred: wizard.Credential{ID: "cred-9", Thumbprint: "ABCDEF0123",
+		KeySize: 2048, NotBefore: fixedNow, NotAfter: fixedNow.AddDate(1, 0, 0), MadeFor: "contoso", CertDays: 365}})
+	s, _ = s.Apply(wizard.Continue{})
+	b, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.drafts[wizard.DraftKind] = b
+}
+
+func TestResumeDraft(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	draftAtUpload(t, st)
+	h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st}, 63, 21)
+	if !shows(h, "› Resume (step 5, Upload in Entra; name contoso)") || !shows(h, "Start over") {
+		t.Fatalf("resume question:\n%s", h.view())
+	}
+	h.press("enter")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepUpload && h.m.pemID == "cred-9" })
+	if !shows(h, "ABCDEF0123") {
+		t.Errorf("upload page without the thumbprint:\n%s", h.view())
+	}
+}
+
+func TestStartOverDiscardsTheKey(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	draftAtUpload(t, st)
+	h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st}, 63, 21)
+	h.press("down", "enter")
+	h.pump(func() bool { return st.keyCount() == 0 && st.draft() == "" })
+	if h.m.st.Step != wizard.StepChecklist || h.m.st.Form.Name != "" || !shows(h, "[ ] 1. Register an app") {
+		t.Errorf("not a fresh wizard:\n%s", h.view())
+	}
+}
+
+func TestBrokenDraftOffersStartOver(t *testing.T) {
+	t.Parallel()
+	for name, data := range map[string]string{"garbage": "{{{", "newer": `{"v":99,"step":"form"}`} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			st := newMemStore()
+			st.drafts[wizard.DraftKind] = []byte(data)
+			h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st}, 63, 21)
+			if !shows(h, "cannot be used") || !shows(h, "› Start over") {
+				t.Fatalf("broken draft:\n%s", h.view())
+			}
+			if name == "newer" && !shows(h, "newer xops") {
+				t.Errorf("does not say why:\n%s", h.view())
+			}
+			h.press("enter")
+			h.pump(func() bool { return st.draft() == "" })
+			if h.m.st.Step != wizard.StepChecklist || h.m.resume != nil {
+				t.Errorf("not on a fresh checklist:\n%s", h.view())
+			}
+		})
+	}
+}
+
+// scriptedVerifier fails at consent once, then passes.
+type scriptedVerifier struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (v *scriptedVerifier) VerifyAccount(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
+	v.mu.Lock()
+	v.calls++
+	n := v.calls
+	v.mu.Unlock()
+	r := entra.Report{Account: name, OK: n > 1}
+	for _, id := range entra.CheckOrder {
+		c := entra.CheckResult{ID: id, OK: true, Message: "fine"}
+		if n == 1 && id == entra.CheckExchangePermission {
+			c = entra.CheckResult{ID: id, Step: entra.StepGrantAdminConsent, Message: "no roles in the token", Hint: "grant admin consent"}
+			r.FailedStep = entra.StepGrantAdminConsent
+		}
+		onCheck(c)
+		r.Checks = append(r.Checks, c)
+	}
+	return r, nil
+}
+
+func TestVerificationSendsBackToTheStep(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	v := &scriptedVerifier{}
+	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Verifier: v}, 80, 30)
+	toCertificate(h, "contoso")
+	h.press("enter", "enter")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running() })
+	h.press("f")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepChecklist })
+	if !shows(h, "› [ ] 3. Grant admin consent") {
+		t.Errorf("not on the consent step:\n%s", h.view())
+	}
+	h.press("space", "enter") // fixed: verify again
+	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running() })
+	h.press("enter")
+	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
+	h.pump(func() bool {
+		for _, s := range h.statuses() {
+			if strings.Contains(s, "Linked contoso — verified") {
+				return true
+			}
+		}
+		return false
+	})
+	if st.draft() != "" {
+		t.Error("a draft exists after the account was saved")
+	}
+}
