@@ -119,14 +119,18 @@ func TestVerificationSendsBackToTheStep(t *testing.T) {
 	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Verifier: v}, 80, 30)
 	toCertificate(h, "contoso")
 	h.press("enter", "enter")
-	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running() })
+	h.pump(func() bool {
+		return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running()
+	})
 	h.press("f")
 	h.pump(func() bool { return h.m.st.Step == wizard.StepChecklist })
 	if !shows(h, "› [ ] 3. Grant admin consent") {
 		t.Errorf("not on the consent step:\n%s", h.view())
 	}
 	h.press("space", "enter") // fixed: verify again
-	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running() })
+	h.pump(func() bool {
+		return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running()
+	})
 	h.press("enter")
 	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
 	h.pump(func() bool {
