@@ -107,3 +107,17 @@ func BenchmarkUpdateAccount(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAccountsPage10k is Home's first frame from the store: the first
+// screenful of 10,000 accounts and their count. Compare with
+// BenchmarkAccounts10k: this one must not grow with the store.
+func BenchmarkAccountsPage10k(b *testing.B) {
+	s := fill(b, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		page, total, bad, err := s.AccountsPage(0, 20)
+		if err != nil || len(bad) != 0 || len(page) != 20 || total != 10_000 {
+			b.Fatalf("%d accounts of %d, %d bad, %v", len(page), total, len(bad), err)
+		}
+	}
+}
