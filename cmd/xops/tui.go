@@ -50,6 +50,11 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		},
 	}
 	if err := ui.Run(cmd.Context(), deps); err != nil {
+		if cmd.Context().Err() != nil {
+			// SIGHUP (the SSH session dropped) or SIGTERM: the wizard keeps
+			// its draft in the store, so a restart resumes it.
+			return failedErr(errors.New("stopped by a signal; a link in progress is kept as a draft and resumes on the next start"))
+		}
 		return failedErr(fmt.Errorf("the TUI stopped: %w", err))
 	}
 	return nil
