@@ -26,6 +26,12 @@ type Verifier interface {
 	VerifyWait(ctx context.Context, t entra.Target, cred *certs.Credential, wait time.Duration, onAttempt func(int, entra.Report)) entra.Report
 }
 
+// The real implementations satisfy flow's ports.
+var (
+	_ Verifier     = (*entra.Verifier)(nil)
+	_ AccountStore = (*store.Store)(nil)
+)
+
 // Service holds the use cases the TUI and the command line share: link,
 // verify, rename, delete, export. It keeps no state of its own; every method
 // is safe to call from any goroutine the store allows.
