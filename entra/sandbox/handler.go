@@ -27,8 +27,12 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.withFaults(ServiceLogin, s.handleOpenIDConfiguration))
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", s.withFaults(ServiceLogin, s.handleKeys))
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.withFaults(ServiceLogin, s.handleToken))
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.withFaults(ServiceLogin, s.handleDeviceCode))
+	mux.HandleFunc("GET /devicelogin", s.handleDeviceLoginPage)
 	mux.HandleFunc("POST "+exchangePrefix+"/adminapi/beta/{tenant}/InvokeCommand", s.withFaults(ServiceExchange, s.handleInvokeCommand))
-	mux.HandleFunc("GET "+graphPrefix+"/v1.0/{rest...}", s.withFaults(ServiceGraph, s.handleGraph))
+	mux.HandleFunc("GET "+graphPrefix+"/v1.0/{rest...}", s.withFaults(ServiceGraph, s.routeGraphRead))
+	mux.HandleFunc("PATCH "+graphPrefix+"/v1.0/{rest...}", s.withFaults(ServiceGraph, s.handleGraphWrite))
+	mux.HandleFunc("POST "+graphPrefix+"/v1.0/{rest...}", s.withFaults(ServiceGraph, s.handleGraphWrite))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{
 			"code": "NotFound", "message": "The sandbox serves no " + r.Method + " " + r.URL.Path,
@@ -133,11 +137,21 @@ func (s *Sandbox) writeUnknownTenant(w http.ResponseWriter, ref, errName string)
 func (s *Sandbox) handleOpenIDConfiguration(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("tenant")
 	t, ok := s.lookupTenant(ref)
+	alias := isTenantAlias(ref)
+	if alias {
+		// organizations/common: a multi-tenant authority, as device-code
+		// sign-in uses; Entra's issuer holds a {tenantid} placeholder.
+		t, ok = tenantRef{id: strings.ToLower(ref), instance: ownInstance}, true
+	}
 	if !ok {
 		s.writeUnknownTenant(w, ref, "invalid_tenant")
 		return
 	}
 	base := s.url + "/" + t.id
+	issuer := base + "/v2.0"
+	if alias {
+		issuer = s.url + "/{tenantid}/v2.0"
+	}
 	region := "NA"
 	if t.instance != ownInstance {
 		region = "USGov"
@@ -151,7 +165,7 @@ func (s *Sandbox) handleOpenIDConfiguration(w http.ResponseWriter, r *http.Reque
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"issuer":                                base + "/v2.0",
+		"issuer":                                issuer,
 		"request_uri_parameter_supported":       false,
 		"userinfo_endpoint":                     s.url + graphPrefix + "/oidc/userinfo",
 		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",

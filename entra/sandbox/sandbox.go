@@ -51,6 +51,15 @@ type Sandbox struct {
 	tokenKey *rsa.PrivateKey
 	tokenKID string
 
+	// The device-code sign-in and the Graph writes (devicecode.go,
+	// graphwrite*.go): the simulated admin, the codes handed out, and how
+	// many objects Graph writes created.
+	admin        Admin
+	adminOID     string
+	codeLifetime time.Duration
+	codes        map[string]*deviceCode
+	counts       GraphCounts
+
 	ca       *authority
 	srv      *http.Server
 	ln       net.Listener
@@ -93,6 +102,7 @@ func New(opts Options) (*Sandbox, error) {
 			Apps: map[string]*application{}, Foreign: map[string]foreignTenant{},
 		},
 		clock: clock, faults: map[Service]Fault{}, tokenKey: key, tokenKID: kid,
+		admin: defaultAdmin(), adminOID: newGUID(), codeLifetime: defaultCodeLifetime, codes: map[string]*deviceCode{},
 		ca: ca, closing: make(chan struct{}),
 	}, nil
 }

@@ -32,6 +32,9 @@ type tenantState struct {
 	// Foreign are other tenants the login endpoint knows (domain → tenant id),
 	// so a domain that belongs to someone else can be simulated.
 	Foreign map[string]foreignTenant `json:"foreign,omitempty"`
+	// ExchangeSPID is the object id of Exchange Online's service principal
+	// in this tenant (Graph writes consent against it); made on first use.
+	ExchangeSPID string `json:"exchange_sp_id,omitempty"`
 }
 
 // foreignTenant is a tenant other than the sandbox's own.
@@ -62,6 +65,18 @@ type application struct {
 	// BlockedByPolicy: a Conditional Access policy blocks its sign-in.
 	BlockedByPolicy bool          `json:"blocked_by_policy,omitempty"`
 	Certificates    []uploadedKey `json:"certificates,omitempty"`
+	// Set by Microsoft Graph writes (graphwrite.go): the app's uniqueName
+	// alternate key, its service principal's object id (an app registered in
+	// the portal gets one at once; one made by Graph has none until
+	// NoServicePrincipal is cleared by a POST), the ids of its Exchange
+	// consent and Global Reader assignments, and requiredResourceAccess
+	// entries for other APIs, kept as Graph was given them.
+	UniqueName          string          `json:"unique_name,omitempty"`
+	SPObjectID          string          `json:"sp_object_id,omitempty"`
+	NoServicePrincipal  bool            `json:"no_service_principal,omitempty"`
+	ConsentID           string          `json:"consent_id,omitempty"`
+	RoleAssignmentID    string          `json:"role_assignment_id,omitempty"`
+	ExtraResourceAccess json.RawMessage `json:"extra_resource_access,omitempty"`
 }
 
 // uploadedKey is a certificate uploaded under Certificates & secrets.
@@ -73,6 +88,10 @@ type uploadedKey struct {
 	NotAfter  time.Time `json:"not_after"`
 	// UploadedAt starts the propagation delay of the upload.
 	UploadedAt time.Time `json:"uploaded_at,omitzero"`
+	// KeyID and DisplayName are Graph's keyCredential fields (made on first
+	// Graph read for a certificate uploaded in the portal).
+	KeyID       string `json:"key_id,omitempty"`
+	DisplayName string `json:"display_name,omitempty"`
 }
 
 // stateVersion is the MarshalState format version.
@@ -200,28 +219,9 @@ func (s *Sandbox) DeleteApp(appID string) error {
 // bytes (PEM or DER). Like the portal it takes the public certificate only,
 // RSA only, not signed with SHA-1 or MD5, and not expired.
 func (s *Sandbox) UploadCertificate(appID string, certPEMorDER []byte) error {
-	cert, err := parseUpload(certPEMorDER)
+	key, err := makeUploadedKey(certPEMorDER, s.now())
 	if err != nil {
 		return fmt.Errorf("sandbox: upload certificate: %w", err)
-	}
-	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
-		return errors.New("sandbox: upload certificate: the key is not RSA; Entra accepts RSA certificates only")
-	}
-	switch cert.SignatureAlgorithm {
-	case x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
-		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS:
-	default:
-		return fmt.Errorf("sandbox: upload certificate: signed with %s; Entra wants SHA-256, SHA-384 or SHA-512", cert.SignatureAlgorithm)
-	}
-	now := s.now()
-	if now.After(cert.NotAfter) {
-		return fmt.Errorf("sandbox: upload certificate: it expired on %s; make a new one", cert.NotAfter.UTC().Format(time.RFC3339))
-	}
-	s1 := sha1.Sum(cert.Raw) //nolint:gosec // thumbprint, as the portal shows it
-	s256 := sha256.Sum256(cert.Raw)
-	key := uploadedKey{
-		DER: cert.Raw, SHA1: strings.ToUpper(hex.EncodeToString(s1[:])), SHA256: hex.EncodeToString(s256[:]),
-		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, UploadedAt: now,
 	}
 	return s.update(appID, func(a *application) error {
 		for _, k := range a.Certificates {
@@ -232,6 +232,33 @@ func (s *Sandbox) UploadCertificate(appID string, certPEMorDER []byte) error {
 		a.Certificates = append(a.Certificates, key)
 		return nil
 	})
+}
+
+// makeUploadedKey checks a certificate as the portal (and Graph) do — public
+// part only, RSA, SHA-2 signature, not expired at now — and records it.
+func makeUploadedKey(certPEMorDER []byte, now time.Time) (uploadedKey, error) {
+	cert, err := parseUpload(certPEMorDER)
+	if err != nil {
+		return uploadedKey{}, err
+	}
+	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
+		return uploadedKey{}, errors.New("the key is not RSA; Entra accepts RSA certificates only")
+	}
+	switch cert.SignatureAlgorithm {
+	case x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
+		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS:
+	default:
+		return uploadedKey{}, fmt.Errorf("signed with %s; Entra wants SHA-256, SHA-384 or SHA-512", cert.SignatureAlgorithm)
+	}
+	if now.After(cert.NotAfter) {
+		return uploadedKey{}, fmt.Errorf("it expired on %s; make a new one", cert.NotAfter.UTC().Format(time.RFC3339))
+	}
+	s1 := sha1.Sum(cert.Raw) //nolint:gosec // thumbprint, as the portal shows it
+	s256 := sha256.Sum256(cert.Raw)
+	return uploadedKey{
+		DER: cert.Raw, SHA1: strings.ToUpper(hex.EncodeToString(s1[:])), SHA256: hex.EncodeToString(s256[:]),
+		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, UploadedAt: now,
+	}, nil
 }
 
 // parseUpload reads one certificate and refuses anything holding a private key.

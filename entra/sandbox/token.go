@@ -40,6 +40,10 @@ func refuse(status int, errName string, code int, format string, args ...any) *t
 // handleToken is the v2.0 token endpoint for client credentials with a
 // certificate-signed assertion, checked in the order Entra checks.
 func (s *Sandbox) handleToken(w http.ResponseWriter, r *http.Request) {
+	if r.ParseForm() == nil && isDeviceCodeGrant(r.PostForm.Get("grant_type")) {
+		s.handleDeviceCodeToken(w, r)
+		return
+	}
 	tok, ref := s.issueToken(r)
 	if ref != nil {
 		s.writeAADSTS(w, ref.status, ref.err, ref.code, ref.desc)
@@ -97,6 +101,9 @@ func (s *Sandbox) issueToken(r *http.Request) (string, *tokenRefusal) {
 	s.mu.Unlock()
 	if appErr != nil {
 		return "", refuse(http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", f.Get("client_id"), domain)
+	}
+	if app.NoServicePrincipal {
+		return "", refuse(http.StatusBadRequest, "invalid_client", 7000229, "The client application %s is missing service principal in the tenant %s.", app.AppID, t.id)
 	}
 	if app.Disabled {
 		return "", refuse(http.StatusBadRequest, "unauthorized_client", 7000112, "Application '%s'(%s) is disabled.", app.AppID, app.Name)
