@@ -153,9 +153,10 @@ func (a *app) close() error {
 	return errors.Join(errs...)
 }
 
-// warn prints a message that does not stop the command.
+// warn prints a message that does not stop the command, cleaned like every
+// message (it may carry a path or a server's words).
 func (a *app) warn(format string, args ...any) {
-	fmt.Fprintf(a.stderr, "xops: warning: "+format+"\n", args...)
+	fmt.Fprintf(a.stderr, "xops: warning: %s\n", oneLine(fmt.Sprintf(format, args...)))
 }
 
 // readService is the service without a verifier, for commands that only read
