@@ -71,6 +71,7 @@ func (h *homeScreen) setAccounts(accounts []store.Account, bad []*store.RecordEr
 	h.err = err
 	if err == nil {
 		h.accounts, h.bad = accounts, bad
+		h.table.measure(accounts)
 	}
 	h.table.scrollTo(len(h.accounts))
 	h.syncKeys()

@@ -16,6 +16,9 @@ type accountTable struct {
 	rows   int // visible rows (without the header)
 	cursor int
 	offset int // index of the first visible row
+	// need is how wide each column's longest value is, measured once per
+	// load (not per frame) so columns do not jump while scrolling.
+	need columns
 }
 
 // column widths of the table; see columnWidths.
@@ -24,39 +27,74 @@ type columns struct{ name, org, tenant, status int }
 const (
 	colGap     = 1
 	cursorMark = 2 // "› " in front of each row
+	guidWidth  = 36
+	// shortStatus fits every short status ("· not verified", "✗ failed").
+	shortStatus = 14
 )
 
-// columnWidths shares width between the columns. Every column gets its
-// minimum; the rest goes first to the organization, then to the name, up to
-// what they usually need. Status and tenant only grow when they can grow
-// whole: the status column shows "✗ failed" until "✗ failed at step
-// add-exchange-permission" fits, and the tenant its first 8 characters
-// until the whole GUID does. On narrow pages the tenant column goes (the
-// lines under the table show it).
-func columnWidths(width int) columns {
+// measure records how wide the longest name, organization and status are.
+// It runs once per load over every account, so it allocates nothing.
+func (t *accountTable) measure(accounts []store.Account) {
+	t.need = columns{name: len("NAME"), org: len("ORGANIZATION"), tenant: guidWidth, status: shortStatus}
+	for _, a := range accounts {
+		t.need.name = max(t.need.name, cellWidth(a.Name))
+		t.need.org = max(t.need.org, cellWidth(a.Organization))
+		t.need.status = max(t.need.status, statusWidth(a))
+	}
+}
+
+// statusWidth is the width of the status cell's long form (mark, space,
+// text), without building the string.
+func statusWidth(a store.Account) int {
+	if a.Status == store.StatusFailed && a.FailedStep != "" {
+		return 2 + len("failed at step ") + cellWidth(a.FailedStep)
+	}
+	_, text := statusText(a) // a constant: nothing to build
+	return 2 + len(text)
+}
+
+// cellWidth is the width of s in terminal cells, with a fast path for
+// ASCII (names and domains nearly always are).
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+// columnWidths shares width between the columns. Name and organization
+// start at a minimum and grow in turns, one cell each, up to what the
+// longest value needs (capped: a 64-character name must not push the rest
+// out). Status and tenant only grow when they can grow whole: the status
+// column shows "✗ failed" until "✗ failed at step …" fits, the tenant its
+// first 8 characters until the whole GUID does. On narrow pages the tenant
+// column goes: the lines under the table show it.
+func columnWidths(width int, need columns) columns {
+	need.name, need.org = min(need.name, 24), min(need.org, 32)
 	avail := width - cursorMark - 3*colGap
-	c := columns{name: 10, org: 12, tenant: 9, status: 14}
-	ideal := columns{name: 24, org: 30, tenant: 36, status: 40}
+	c := columns{name: min(need.name, 10), org: min(need.org, 12), tenant: 9, status: shortStatus}
 	if avail < c.name+c.org+c.tenant+c.status {
 		c.tenant = 0
 		avail += colGap
 	}
 	extra := avail - (c.name + c.org + c.tenant + c.status)
-	grow := func(w *int, to int, whole bool) {
-		need := to - *w
-		switch {
-		case need <= 0 || extra <= 0:
-		case need <= extra:
-			*w, extra = to, extra-need
-		case !whole:
-			*w, extra = *w+extra, 0
+	for extra > 0 && (c.name < need.name || c.org < need.org) {
+		if c.name < need.name {
+			c.name++
+			extra--
+		}
+		if extra > 0 && c.org < need.org {
+			c.org++
+			extra--
 		}
 	}
-	grow(&c.org, ideal.org, false)
-	grow(&c.name, ideal.name, false)
-	grow(&c.status, ideal.status, true)
-	if c.tenant > 0 {
-		grow(&c.tenant, ideal.tenant, true)
+	if d := need.status - c.status; d > 0 && d <= extra {
+		c.status, extra = need.status, extra-d
+	}
+	if c.tenant > 0 && guidWidth-c.tenant <= extra {
+		c.tenant = guidWidth
 	}
 	return c
 }
@@ -79,7 +117,7 @@ func (t *accountTable) scrollTo(total int) {
 
 // view draws the header and the visible rows.
 func (t *accountTable) view(s uikit.Styles, accounts []store.Account, width int) string {
-	c := columnWidths(width)
+	c := columnWidths(width, t.need)
 	var b strings.Builder
 	b.WriteString(s.Muted.Render(strings.Repeat(" ", cursorMark) +
 		row(c, "NAME", "ORGANIZATION", "TENANT") + "STATUS"))

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/xops/xops/store"
 )
 
 func TestWrapBreaksOnlyAtSpaces(t *testing.T) {
@@ -48,30 +50,56 @@ func TestFitMakesExactFrames(t *testing.T) {
 
 func TestColumnWidthsFitEveryWidth(t *testing.T) {
 	t.Parallel()
-	for w := 43; w <= 250; w++ {
-		c := columnWidths(w)
-		used := cursorMark + c.name + c.org + c.status + 2*colGap
-		if c.tenant > 0 {
-			used += c.tenant + colGap
-		}
-		if used > w {
-			t.Fatalf("width %d: columns use %d (%+v)", w, used, c)
-		}
-		if c.tenant != 0 && c.tenant != 9 && c.tenant != 36 {
-			t.Fatalf("width %d: tenant column %d: neither 8 characters nor the whole GUID", w, c.tenant)
-		}
-		if c.status != 14 && c.status != 40 {
-			t.Fatalf("width %d: status column %d", w, c.status)
+	var tbl accountTable
+	tbl.measure(sampleAccounts())
+	long := accountTable{}
+	long.measure([]store.Account{{Name: strings.Repeat("n", 64), Organization: strings.Repeat("o", 60) + ".com",
+		Status: store.StatusFailed, FailedStep: "add-exchange-permission"}})
+	for _, need := range []columns{tbl.need, long.need} {
+		for w := 43; w <= 250; w++ {
+			c := columnWidths(w, need)
+			used := cursorMark + c.name + c.org + c.status + 2*colGap
+			if c.tenant > 0 {
+				used += c.tenant + colGap
+			}
+			if used > w {
+				t.Fatalf("width %d: columns use %d (%+v)", w, used, c)
+			}
+			if c.tenant != 0 && c.tenant != 9 && c.tenant != 36 {
+				t.Fatalf("width %d: tenant column %d: neither 8 characters nor the whole GUID", w, c.tenant)
+			}
+			if c.status != shortStatus && c.status != need.status {
+				t.Fatalf("width %d: status column %d, want %d or %d", w, c.status, shortStatus, need.status)
+			}
+			if c.name > 24 {
+				t.Fatalf("width %d: name column %d: a long name pushes the rest out", w, c.name)
+			}
 		}
 	}
-	if c := columnWidths(43); c.tenant != 0 {
-		t.Errorf("60-column terminal keeps the tenant column: %+v", c)
+	if c := columnWidths(43, tbl.need); c.tenant != 0 || c.name < len("northwind") {
+		t.Errorf("60-column terminal: %+v (want no tenant column, whole names)", c)
 	}
-	if c := columnWidths(63); c.tenant != 9 || c.org < 23 {
+	if c := columnWidths(63, tbl.need); c.tenant != 9 || c.org < len("contoso.onmicrosoft.com") {
 		t.Errorf("80-column terminal: %+v (want the tenant's start and room for contoso.onmicrosoft.com)", c)
 	}
-	if c := columnWidths(200); c.tenant != 36 || c.status != 40 {
+	if c := columnWidths(200, tbl.need); c.tenant != 36 || c.status != ansi.StringWidth("✗ failed at step grant-admin-consent") {
 		t.Errorf("wide terminal: %+v", c)
+	}
+}
+
+func TestStatusWidthMatchesTheText(t *testing.T) {
+	t.Parallel()
+	for _, a := range []store.Account{
+		{Status: store.StatusVerified}, {Status: store.StatusUnverified}, {Status: ""},
+		{Status: store.StatusFailed}, {Status: store.StatusFailed, FailedStep: "add-exchange-permission"},
+	} {
+		mark, text := statusText(a)
+		if got, want := statusWidth(a), ansi.StringWidth(mark+" "+text); got != want {
+			t.Errorf("%+v: statusWidth %d, the text is %d wide", a, got, want)
+		}
+	}
+	if cellWidth("contoso") != 7 || cellWidth("Ünïcødé") != 7 || cellWidth("日本") != 4 {
+		t.Error("cellWidth miscounts")
 	}
 }
 
