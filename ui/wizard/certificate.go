@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/internal/safetext"
@@ -67,14 +66,40 @@ func (c *certView) setPEM(b []byte) {
 	c.pem.top()
 }
 
-// layoutPEM breaks the PEM's 64-column lines when the page is narrower:
-// copying by hand then needs care, which is why c and scp are offered first.
+// layoutPEM fits the PEM's 64-column lines to a narrower page by
+// re-breaking the base64 body at a multiple of four columns, which every PEM
+// reader accepts, so what the admin copies by hand stays a valid certificate.
 func (c *certView) layoutPEM() {
-	text := c.raw
-	if c.width > 0 && c.width < 64 {
-		text = ansi.Hardwrap(text, c.width, false)
+	c.pem.setContent(rewrapPEM(c.raw, c.width))
+}
+
+func rewrapPEM(text string, width int) string {
+	if width <= 0 || width >= 64 {
+		return text
 	}
-	c.pem.setContent(text)
+	cols := max(width/4*4, 16)
+	var out, body []string
+	flush := func() {
+		joined := strings.Join(body, "")
+		for len(joined) > cols {
+			out = append(out, joined[:cols])
+			joined = joined[cols:]
+		}
+		if joined != "" {
+			out = append(out, joined)
+		}
+		body = nil
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "-----") {
+			flush()
+			out = append(out, line)
+			continue
+		}
+		body = append(body, line)
+	}
+	flush()
+	return strings.Join(out, "\n")
 }
 
 // prepare opens the page: the path is where the certificate went, or the default.

@@ -78,7 +78,7 @@ func (c *checklistView) keys(st wizard.State, sandbox bool) keyList {
 	c.k.Sandbox.SetEnabled(sandbox)
 	c.k.ScrollDown.SetEnabled(c.detail.canScroll())
 	c.k.ScrollUp.SetEnabled(c.detail.canScroll())
-	return keyList{c.k.Up, c.k.Down, c.k.Tick, c.k.Continue, c.k.ScrollDown, c.k.ScrollUp, c.k.Sandbox, c.k.Back}
+	return keyList{c.k.Up, c.k.Down, c.k.Tick, c.k.Sandbox, c.k.Continue, c.k.ScrollDown, c.k.ScrollUp, c.k.Back}
 }
 
 func (m *Model) updateChecklist(msg tea.KeyPressMsg) tea.Cmd {

@@ -82,7 +82,7 @@ func fieldValue(f wizard.Form, field string) string {
 	return ""
 }
 
-func newFormView(f wizard.Form, s uikit.Styles, fixing bool) *formView {
+func newFormView(f wizard.Form, s uikit.Styles, fixing bool, width int) *formView {
 	v := &formValues{name: f.Name, appID: f.AppID, tenantID: f.TenantID, org: f.Organization,
 		keySize: f.KeySize, days: strconv.Itoa(f.CertDays)}
 	if v.keySize == 0 {
@@ -91,7 +91,7 @@ func newFormView(f wizard.Form, s uikit.Styles, fixing bool) *formView {
 	if f.CertDays == 0 {
 		v.days = strconv.Itoa(wizard.DefaultCertDays)
 	}
-	fv := &formView{v: v, styles: s, fixing: fixing, touched: map[string]bool{}, server: map[string]serverErr{},
+	fv := &formView{v: v, styles: s, fixing: fixing, width: width, touched: map[string]bool{}, server: map[string]serverErr{},
 		k: formKeys{
 			Next:   binding("enter/tab", "next", "enter", "tab"),
 			Prev:   binding("shift+tab", "previous", "shift+tab"),
@@ -103,12 +103,22 @@ func newFormView(f wizard.Form, s uikit.Styles, fixing bool) *formView {
 }
 
 // label pads the field titles to one width so the inline values line up.
-func label(s string) string { return fmt.Sprintf("%-22s", s) }
+// On a narrow page the short names leave room for a whole GUID.
+func (fv *formView) label(s string) string {
+	if fv.width > 0 && fv.width < 60 {
+		short := map[string]string{
+			validate.LabelName: "Name", validate.LabelAppID: "App ID", validate.LabelTenantID: "Tenant ID",
+			validate.LabelOrganization: "Org ID", validate.LabelKeySize: "Key size", "Lifetime in days": "Days",
+		}
+		return fmt.Sprintf("%-10s", short[s])
+	}
+	return fmt.Sprintf("%-22s", s)
+}
 
 func (fv *formView) build() {
 	v := fv.v
 	input := func(key, title, placeholder string, value *string, check func(string) error) *huh.Input {
-		return huh.NewInput().Key(key).Title(label(title)).Inline(true).Placeholder(placeholder).
+		return huh.NewInput().Key(key).Title(fv.label(title)).Inline(true).Placeholder(placeholder).
 			Value(value).Validate(check).CharLimit(200)
 	}
 	var fields []huh.Field
@@ -123,7 +133,7 @@ func (fv *formView) build() {
 	)
 	if !fv.fixing {
 		fields = append(fields,
-			huh.NewSelect[int]().Key(validate.FieldKeySize).Title(label(validate.LabelKeySize)).Inline(true).
+			huh.NewSelect[int]().Key(validate.FieldKeySize).Title(fv.label(validate.LabelKeySize)).Inline(true).
 				Options(huh.NewOption("2048 bits (recommended)", 2048), huh.NewOption("3072 bits", 3072),
 					huh.NewOption("4096 bits", 4096)).Value(&v.keySize),
 			input(validate.FieldCertDays, "Lifetime in days", "365", &v.days, checkDays),
@@ -278,7 +288,7 @@ func (m *Model) formChecked(msg checkedMsg) tea.Cmd {
 	// the problems listed under it.
 	vals := fv.values()
 	server, touched := fv.server, fv.touched
-	m.form = newFormView(vals, m.styles, fv.fixing)
+	m.form = newFormView(vals, m.styles, fv.fixing, m.width)
 	m.form.server, m.form.touched, m.form.warning = server, touched, fv.warning
 	m.form.setSize(m.width, m.height)
 	return m.form.init()
@@ -366,7 +376,11 @@ func (m *Model) viewForm() string {
 	if fv.fixing {
 		intro = "Correct the IDs; enter on the last field saves them and verifies again."
 	}
-	lines := []string{header(s, wizard.StepForm, w), s.Muted.Render(wrap(intro, w)), trimBlankTail(fv.form.View())}
+	lines := []string{header(s, wizard.StepForm, w)}
+	if m.height >= 16 {
+		lines = append(lines, s.Muted.Render(wrap(intro, w)))
+	}
+	lines = append(lines, trimBlankTail(fv.form.View()))
 	errs, warning := fv.messages()
 	for _, e := range errs {
 		lines = append(lines, s.Bad.Render(hang("✗ ", safetext.Line(e), w)))

@@ -149,7 +149,7 @@ func (m *Model) enter(from wizard.Step) tea.Cmd {
 		m.check.focus(m.st.Focus, m.steps)
 		m.check.refresh(m.styles, m.steps)
 	case wizard.StepForm:
-		m.form = newFormView(m.formStart(), m.styles, m.st.Saved())
+		m.form = newFormView(m.formStart(), m.styles, m.st.Saved(), m.width)
 		m.form.setSize(m.width, m.height)
 		return m.form.init()
 	case wizard.StepGenerate, wizard.StepSave:
