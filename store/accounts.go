@@ -20,37 +20,6 @@ func checkName(name string) error {
 	return nil
 }
 
-// Accounts returns every account that decodes, sorted by name ignoring case,
-// by walking the names index. It never reads the keys bucket, so Home stays
-// quick with thousands of accounts. Records that cannot be read come back in
-// bad (an index entry whose account is gone is reported under "names").
-func (s *Store) Accounts() (accounts []Account, bad []*RecordError, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
-		accts := tx.Bucket(bucketAccounts)
-		c := tx.Bucket(bucketNames).Cursor()
-		for k, id := c.First(); k != nil; k, id = c.Next() {
-			a, err := loadAccount(accts, string(k), id)
-			if err != nil {
-				var re *RecordError
-				if !errors.As(err, &re) {
-					return err
-				}
-				bad = append(bad, re)
-				continue
-			}
-			accounts = append(accounts, a)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if accounts == nil {
-		accounts = []Account{} // `accounts list --json` prints [] for an empty store
-	}
-	return accounts, bad, nil
-}
-
 // AccountByName finds an account by name, ignoring case. An unknown name
 // wraps ErrNotFound; a record that cannot be read is its *RecordError.
 func (s *Store) AccountByName(name string) (Account, error) {
@@ -76,7 +45,7 @@ func (s *Store) Account(id string) (Account, error) {
 			return fmt.Errorf("no account has id %q: %w", id, ErrNotFound)
 		}
 		var err error
-		a, err = decodeRecord[Account](bucketAccounts, id, raw)
+		a, err = decodeAccount(id, raw)
 		return err
 	})
 	return a, err
@@ -100,5 +69,5 @@ func loadAccount(accts *bolt.Bucket, indexKey string, id []byte) (Account, error
 		return Account{}, &RecordError{Bucket: string(bucketNames), Key: indexKey,
 			Err: fmt.Errorf("it points to account %s, which does not exist; run `xops store check`", id)}
 	}
-	return decodeRecord[Account](bucketAccounts, string(id), raw)
+	return decodeAccount(string(id), raw)
 }

@@ -184,7 +184,7 @@ func accountByID(tx *bolt.Tx, id string) (Account, error) {
 	if raw == nil {
 		return Account{}, fmt.Errorf("no account has id %q: %w", id, ErrNotFound)
 	}
-	return decodeRecord[Account](bucketAccounts, id, raw)
+	return decodeAccount(id, raw)
 }
 
 func putAccount(tx *bolt.Tx, a Account) error {
