@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui/uikit"
 )
@@ -198,9 +199,9 @@ func (h *homeScreen) selectedView() string {
 	a := h.accounts[h.table.cursor]
 	mark, text := statusText(a)
 	lines := []string{
-		s.Text.Bold(true).Render(a.Name) + "  " + statusStyle(s, a.Status).Render(mark+" "+text),
-		s.Muted.Render("org    ") + s.Code.Render(a.Organization),
-		s.Muted.Render("tenant ") + s.Code.Render(a.TenantID),
+		s.Text.Bold(true).Render(safetext.Line(a.Name)) + "  " + statusStyle(s, a.Status).Render(mark+" "+text),
+		s.Muted.Render("org    ") + s.Code.Render(safetext.Line(a.Organization)),
+		s.Muted.Render("tenant ") + s.Code.Render(safetext.Line(a.TenantID)),
 	}
 	for i, ln := range lines {
 		lines[i] = truncate(ln, h.width)
@@ -224,10 +225,10 @@ func (h *homeScreen) errorView() string {
 	s := h.styles
 	where := ""
 	if h.storePath != "" {
-		where = " The store file is " + h.storePath + "."
+		where = " The store file is " + safetext.Line(h.storePath) + "."
 	}
 	return s.Title.Render("Home") + "\n\n" +
-		s.Bad.Render(wrap("✗ "+h.err.Error(), h.width)) + "\n\n" +
+		s.Bad.Render(wrap("✗ "+safetext.Text(h.err.Error()), h.width)) + "\n\n" +
 		wrap("Press r to try again."+where+" `xops store check` looks for damage in the file.", h.width)
 }
 
@@ -238,5 +239,5 @@ func badRecordsLine(bad []*store.RecordError) string {
 	if len(bad) > 1 {
 		noun = "accounts cannot"
 	}
-	return fmt.Sprintf("⚠ %d stored %s be read (%s) — run `xops store check`", len(bad), noun, bad[0].Error())
+	return fmt.Sprintf("⚠ %d stored %s be read (%s) — run `xops store check`", len(bad), noun, safetext.Line(bad[0].Error()))
 }

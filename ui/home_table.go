@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui/uikit"
 )
@@ -37,8 +38,8 @@ const (
 func (t *accountTable) measure(accounts []store.Account) {
 	t.need = columns{name: len("NAME"), org: len("ORGANIZATION"), tenant: guidWidth, status: shortStatus}
 	for _, a := range accounts {
-		t.need.name = max(t.need.name, cellWidth(a.Name))
-		t.need.org = max(t.need.org, cellWidth(a.Organization))
+		t.need.name = max(t.need.name, cellWidth(safetext.Line(a.Name)))
+		t.need.org = max(t.need.org, cellWidth(safetext.Line(a.Organization)))
 		t.need.status = max(t.need.status, statusWidth(a))
 	}
 }
@@ -47,7 +48,7 @@ func (t *accountTable) measure(accounts []store.Account) {
 // text), without building the string.
 func statusWidth(a store.Account) int {
 	if a.Status == store.StatusFailed && a.FailedStep != "" {
-		return 2 + len("failed at step ") + cellWidth(a.FailedStep)
+		return 2 + len("failed at step ") + cellWidth(safetext.Line(a.FailedStep))
 	}
 	_, text := statusText(a) // a constant: nothing to build
 	return 2 + len(text)
@@ -125,7 +126,9 @@ func (t *accountTable) view(s uikit.Styles, accounts []store.Account, width int)
 	for i := t.offset; i < end; i++ {
 		a := accounts[i]
 		status := statusCell(s, a, c.status)
-		line := row(c, a.Name, a.Organization, shortTenant(a.TenantID, c.tenant))
+		// Stored text is drawn only after escapes and controls are gone.
+		line := row(c, safetext.Line(a.Name), safetext.Line(a.Organization),
+			shortTenant(safetext.Line(a.TenantID), c.tenant))
 		b.WriteString("\n")
 		if i == t.cursor {
 			b.WriteString(s.Selected.Render("› "+line) + status)
@@ -171,7 +174,7 @@ func statusText(a store.Account) (mark, text string) {
 		return "✓", "verified"
 	case store.StatusFailed:
 		if a.FailedStep != "" {
-			return "✗", "failed at step " + a.FailedStep
+			return "✗", "failed at step " + safetext.Line(a.FailedStep)
 		}
 		return "✗", "failed (no setup step at fault)"
 	default:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/uikit"
 )
 
 func TestFirstRunShowsThePickerInOrderWithCursorOnAWS(t *testing.T) {
@@ -239,4 +240,26 @@ func TestSandboxBadgeOnEveryPage(t *testing.T) {
 		}
 	}
 	hs.mustShow("sandbox (simulated tenant)") // Settings says so too
+}
+
+// TestStoredTextCannotDriveTheTerminal: a name or error carrying escape
+// sequences (OSC 52 clipboard, a title change) is drawn without them.
+func TestStoredTextCannotDriveTheTerminal(t *testing.T) {
+	t.Parallel()
+	evil := store.Account{ID: "e", Name: "evil\x1b]52;c;aGk=\x07name", Organization: "x\x1b]0;pwned\x07.onmicrosoft.com",
+		TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", Status: store.StatusFailed, FailedStep: "copy-ids\x1b[2J"}
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: []store.Account{evil}}}, 120, 24)
+	hs.send(uikit.StatusMsg{Text: "server said \x1b]8;;http://x\x07click", Err: true})
+	raw := hs.m.View().Content
+	for _, bad := range []string{"]52;", "]0;", "[2J", "]8;"} {
+		if strings.Contains(raw, bad) {
+			t.Fatalf("frame carries %q", bad)
+		}
+	}
+	hs.mustShow("evilname", "failed at step copy-ids", "server said click")
+
+	broken := newHarness(t, Deps{Store: &fakeStore{err: errors.New("bad \x1b]52;c;aGk=\x07file")}}, 80, 24)
+	if strings.Contains(broken.m.View().Content, "]52;") {
+		t.Fatal("error text carries an escape")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/ui/uikit"
 )
 
@@ -44,7 +45,7 @@ func (p *settingsScreen) View() string {
 		if v == "" {
 			return "(unknown)"
 		}
-		return v
+		return safetext.Line(v)
 	}
 	field := func(name, value string) string {
 		return s.Muted.Render(name+strings.Repeat(" ", max(1, 10-len(name)))) + s.Code.Render(value)

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/internal/safetext"
 )
 
 // View draws the frame: header, side navigation, the page, status line and
@@ -99,10 +100,12 @@ func (m *Model) statusView() string {
 	if m.status.text == "" {
 		return ""
 	}
+	// Status text often quotes errors from outside (servers, files).
+	text := safetext.Line(m.status.text)
 	if m.status.err {
-		return m.styles.Bad.Render("✗ " + m.status.text)
+		return m.styles.Bad.Render("✗ " + text)
 	}
-	return m.styles.StatusBar.Render(m.status.text)
+	return m.styles.StatusBar.Render(text)
 }
 
 // helpView is the help bar. The short form drops keys from the end until the
