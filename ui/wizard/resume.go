@@ -85,7 +85,7 @@ func (m *Model) updateResume(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) viewResume() string {
 	r, s := m.resume, m.styles
 	w := max(m.width, 20)
-	lines := []string{header(s, wizard.StepChecklist, w), ""}
+	lines := []string{header(s, "", w), ""}
 	if r.broken != nil {
 		lines = append(lines,
 			s.Bad.Render(wrap("A wizard in progress was found, but it cannot be used:", w)),
@@ -98,9 +98,9 @@ func (m *Model) viewResume() string {
 	opts := []string{r.label(), "Start over (forget it, and delete its unused key)"}
 	for i, o := range opts {
 		if i == r.cursor {
-			lines = append(lines, s.Selected.Render(truncate("› "+o, w)))
+			lines = append(lines, s.Selected.Render(hang("› ", o, w)))
 		} else {
-			lines = append(lines, truncate("  "+o, w))
+			lines = append(lines, hang("  ", o, w))
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -145,3 +145,76 @@ func TestVerificationSendsBackToTheStep(t *testing.T) {
 		t.Error("a draft exists after the account was saved")
 	}
 }
+
+// idFixService also corrects a saved account's IDs.
+type idFixService struct {
+	*fakeService
+	mu      sync.Mutex
+	updates []LinkInput
+}
+
+func (s *idFixService) UpdateLinkIDs(id string, in LinkInput) (store.Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.updates = append(s.updates, in)
+	return store.Account{ID: id, Name: in.Name}, nil
+}
+
+// tenantVerifier fails at the tenant (copy-ids) until it is asked a second time.
+type tenantVerifier struct{ scriptedVerifier }
+
+func (v *tenantVerifier) VerifyAccount(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
+	v.mu.Lock()
+	v.calls++
+	n := v.calls
+	v.mu.Unlock()
+	r := entra.Report{Account: name, OK: n > 1}
+	for _, id := range entra.CheckOrder {
+		c := entra.CheckResult{ID: id, OK: true, Message: "fine"}
+		if n == 1 && id == entra.CheckTenant {
+			c = entra.CheckResult{ID: id, Step: entra.StepCopyIDs, Message: "no such tenant"}
+			r.FailedStep = entra.StepCopyIDs
+		}
+		onCheck(c)
+		r.Checks = append(r.Checks, c)
+	}
+	return r, nil
+}
+
+func TestVerificationSendsBackToTheIDs(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	svc := &idFixService{fakeService: &fakeService{st: st, taken: map[string]bool{}}}
+	h := newHarness(t, Deps{Service: svc, Drafts: st, Keys: st, Verifier: &tenantVerifier{}}, 80, 30)
+	toCertificate(h, "contoso")
+	h.press("enter", "enter")
+	h.pump(func() bool {
+		return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running()
+	})
+	h.press("f")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepForm && h.m.form != nil })
+	if shows(h, "Friendly name") || !shows(h, "Directory (tenant) ID") {
+		t.Errorf("fixing form should show the IDs only:\n%s", h.view())
+	}
+	const fixed = "99999999-8888-7777-6666-555555555555"
+	focusOn(h, "app-id")
+	h.press("enter")
+	focusOn(h, "tenant-id")
+	for range 36 {
+		h.press("backspace")
+	}
+	h.typeText(fixed)
+	h.press("enter")
+	focusOn(h, "org")
+	h.press("enter")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify })
+	svc.mu.Lock()
+	got := append([]LinkInput(nil), svc.updates...)
+	svc.mu.Unlock()
+	if len(got) != 1 || got[0].TenantID != fixed || got[0].Name != "contoso" || got[0].AppID != appID {
+		t.Fatalf("updates %+v", got)
+	}
+	h.pump(func() bool { return !h.m.verify.(*verifyview.Model).Running() })
+	h.press("enter")
+	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
+}
