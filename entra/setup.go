@@ -272,3 +272,12 @@ func who(sess *AdminSession) string {
 	}
 	return "the signed-in account"
 }
+
+// SignIn signs an admin in by device code on the setup's endpoints, so one
+// Setup serves the whole automatic link. clientID and tenant are
+// DeviceCodeSignIn's (empty: Microsoft Graph Command Line Tools, and any
+// work account's tenant).
+func (s *Setup) SignIn(ctx context.Context, clientID, tenant string, onPrompt func(DeviceCodePrompt)) (*AdminSession, error) {
+	d := &DeviceCodeSignIn{Endpoints: s.Endpoints, HTTP: s.HTTP, ClientID: clientID, Tenant: tenant}
+	return d.Run(ctx, onPrompt)
+}
