@@ -43,6 +43,7 @@ type formView struct {
 	server   map[string]serverErr
 	warning  string
 	checking bool
+	notice   string // about the last paste
 	width    int
 	height   int
 }
@@ -221,6 +222,16 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 		edit := m.apply(wizard.FormEdited{Form: fv.values()})
 		return tea.Batch(edit, m.apply(wizard.Back{}))
 	}
+	if p, ok := msg.(tea.PasteMsg); ok && safetext.HasControl(p.Content) {
+		// What a browser puts on the clipboard can carry escape sequences,
+		// control or text-direction characters: they never reach the field
+		// (where they would be drawn), and the admin is told.
+		p.Content = strings.TrimSpace(safetext.Line(p.Content))
+		msg = p
+		fv.notice = "Removed control or invisible characters from what you pasted: check the value."
+	} else if _, ok := msg.(tea.KeyPressMsg); ok {
+		fv.notice = ""
+	}
 	model, cmd := fv.form.Update(msg)
 	if f, ok := model.(*huh.Form); ok {
 		fv.form = f
@@ -387,6 +398,9 @@ func (m *Model) viewForm() string {
 	}
 	if warning != "" {
 		lines = append(lines, s.Warn.Render(hang("! ", warning, w)))
+	}
+	if fv.notice != "" {
+		lines = append(lines, s.Warn.Render(hang("! ", fv.notice, w)))
 	}
 	if fv.checking {
 		lines = append(lines, s.Muted.Render("Checking…"))
