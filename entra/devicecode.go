@@ -67,7 +67,7 @@ func (d *DeviceCodeSignIn) Run(ctx context.Context, onPrompt func(DeviceCodeProm
 	}
 	client, err := public.New(d.clientID(),
 		public.WithAuthority(d.Endpoints.Login+"/"+tenant),
-		public.WithHTTPClient(d.httpClient()),
+		public.WithHTTPClient(graphScopeEcho{inner: d.httpClient(), graph: d.Endpoints.Graph}),
 		public.WithInstanceDiscovery(d.Endpoints.InstanceDiscovery))
 	if err != nil {
 		return nil, &SignInError{Problem: SignInRefused, Message: "cannot prepare the device-code sign-in: " + serverText(err.Error()),

@@ -88,6 +88,18 @@ func TestDeviceCodeSignIn(t *testing.T) {
 	}
 }
 
+// Entra may name granted Graph permissions by their short names: the
+// sign-in still succeeds (MSAL would take them for declined scopes).
+func TestDeviceCodeShortScopeNames(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t)
+	sb.SetAdmin(sandbox.Admin{ShortScopes: true})
+	sess, err := signer(sb).Run(t.Context(), nil)
+	if err != nil || sess.TenantID != sb.TenantID() {
+		t.Fatalf("sign in: %v, %v", sess, err)
+	}
+}
+
 // Every way the sign-in fails is named, with its way out.
 func TestDeviceCodeFailures(t *testing.T) {
 	t.Parallel()

@@ -58,6 +58,9 @@ type Admin struct {
 	// ApproveAfter is how long after the code is issued the admin is done.
 	// Negative: only ApproveDeviceCode finishes it.
 	ApproveAfter time.Duration
+	// ShortScopes makes the token answer name Graph's permissions by their
+	// short names (Application.ReadWrite.All), as Entra may.
+	ShortScopes bool
 }
 
 // defaultAdmin is a Global Administrator who approves after a moment, so
@@ -311,6 +314,9 @@ func (s *Sandbox) delegatedTokenResponse(c deviceCode, tenantID, oid, upn string
 	granted := make([]string, len(c.scopes))
 	for i, sc := range c.scopes {
 		granted[i] = s.url + graphPrefix + "/" + sc
+		if c.admin.ShortScopes {
+			granted[i] = sc
+		}
 	}
 	s.mu.Lock()
 	s.issued++
