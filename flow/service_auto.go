@@ -205,6 +205,12 @@ func (s *Service) autoStart(in *AutoLinkInput, hooks AutoHooks) (AutoProgress, e
 		return AutoProgress{}, &InputError{Fields: []*validate.FieldError{{Field: validate.FieldName, Label: validate.LabelName,
 			Message: fmt.Sprintf("cannot check that the name is free: %v", err)}}}
 	case existing.ID != prog.AccountID:
+		if c, ok := existing.Active(); ok && prog.AccountID == "" && prog.Credential.ID != "" && c.ID == prog.Credential.ID {
+			// The earlier run saved the account and stopped before it could
+			// note so: the account holds this run's key, so it is ours.
+			prog.AccountID = existing.ID
+			break
+		}
 		return AutoProgress{}, &InputError{Fields: []*validate.FieldError{duplicateName(name)}}
 	}
 	return prog, nil

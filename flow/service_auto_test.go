@@ -221,6 +221,37 @@ func TestAutoLinkResumesFromCallersDraft(t *testing.T) {
 	}
 }
 
+// A run that stops right after saving the account, before its progress
+// says so, is resumed: the account holding this run's key is adopted, not
+// refused as a duplicate name.
+func TestAutoLinkAdoptsItsOwnAccount(t *testing.T) {
+	t.Parallel()
+	w := newAutoWorld(t)
+	var draft flow.AutoProgress
+	_, err := w.svc.AutoLink(t.Context(), w.input("contoso"), flow.AutoHooks{SaveProgress: func(p flow.AutoProgress) error {
+		if p.AccountID != "" {
+			return errors.New("killed")
+		}
+		draft = p
+		return nil
+	}})
+	if err == nil || draft.AccountID != "" || draft.Setup.RoleAssignmentID == "" {
+		t.Fatalf("stopped run: %v, draft %+v", err, draft)
+	}
+	in := w.input("contoso")
+	in.Resume = &draft
+	res, err := w.svc.AutoLink(t.Context(), in, flow.AutoHooks{SaveProgress: func(flow.AutoProgress) error { return nil }})
+	if err != nil || !res.Report.OK {
+		t.Fatalf("resumed: %v", err)
+	}
+	if all, _, _ := w.st.Accounts(); len(all) != 1 || all[0].ID != res.Account.ID {
+		t.Errorf("accounts %+v", all)
+	}
+	if got := w.sb.GraphCounts(); got != oneOfEach || len(w.keys.ids) != 1 {
+		t.Errorf("graph counts %+v, keys %v", got, w.keys.ids)
+	}
+}
+
 // Every failure stops at its step, names the way out, lists what exists,
 // and leaves no account behind.
 func TestAutoLinkFailures(t *testing.T) {
