@@ -35,6 +35,12 @@ const DefaultAutoWait = 2 * time.Minute
 // the caller brings no SaveProgress hook.
 const AutoDraftKind = "auto-link"
 
+// The --client-id field, for its input errors.
+const (
+	FieldClientID = "client-id"
+	LabelClientID = "Sign-in client ID"
+)
+
 // AuditAutoSetup is the audit action recording who signed in for an
 // automatic link and the Entra objects it made.
 const AuditAutoSetup = "auto setup"
@@ -175,6 +181,13 @@ func (s *Service) autoStart(in *AutoLinkInput, hooks AutoHooks) (AutoProgress, e
 	}
 	if err := validate.CertDays(in.CertDays); err != nil {
 		ferrs = append(ferrs, asFieldError(err))
+	}
+	if strings.TrimSpace(in.ClientID) != "" {
+		id, err := validate.GUID(FieldClientID, LabelClientID, in.ClientID)
+		if err != nil {
+			ferrs = append(ferrs, asFieldError(err))
+		}
+		in.ClientID = id
 	}
 	if len(ferrs) > 0 {
 		return AutoProgress{}, &InputError{Fields: ferrs}

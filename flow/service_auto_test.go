@@ -346,12 +346,17 @@ func TestAutoLinkRefusesBadInput(t *testing.T) {
 		{Name: "contoso", Entra: w.setup},
 		{Name: "  ", Entra: w.setup},
 		{Name: "ok", KeySize: 1024, Entra: w.setup},
+		{Name: "ok", ClientID: "graph-cli", Entra: w.setup},
 	} {
 		prompted := false
 		_, err := w.svc.AutoLink(t.Context(), in, flow.AutoHooks{OnPrompt: func(entra.DeviceCodePrompt) { prompted = true }})
 		var ie *flow.InputError
 		if !errors.As(err, &ie) || prompted || len(ie.Fields) == 0 {
 			t.Errorf("%+v: got %v (prompted %v), want an *InputError before any sign-in", in, err, prompted)
+			continue
+		}
+		if in.ClientID != "" && ie.Fields[0].Field != flow.FieldClientID {
+			t.Errorf("client id refused under field %q", ie.Fields[0].Field)
 		}
 	}
 	if got := w.sb.GraphCounts(); got != (sandbox.GraphCounts{}) {
