@@ -304,3 +304,21 @@ func TestAppUniqueName(t *testing.T) {
 		}
 	}
 }
+
+// Graph down (503) is retried for a while, then reported as the service's
+// trouble, naming the host, not as anyone's mistake.
+func TestSetupGraphDown(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t)
+	sess := signIn(t, sb)
+	sb.SetFault(sandbox.ServiceGraph, sandbox.Fault{Status: 503})
+	good, _ := credentials(t)
+	s := setupFor(sb)
+	s.ReplicationWait = 200 * time.Millisecond
+	var p entra.SetupProgress
+	err := s.Apply(t.Context(), sess, input("contoso", good), &p, nil, nil)
+	var se *entra.SetupError
+	if !errors.As(err, &se) || se.Problem != entra.SetupNetwork || se.Guided() || !strings.Contains(se.Message, "127.0.0.1") || !strings.Contains(se.Message, "503") {
+		t.Fatalf("got %v, want the service's trouble naming the host", err)
+	}
+}
