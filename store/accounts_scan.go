@@ -19,7 +19,8 @@ import (
 // frame should come from AccountsPage, and this list follow. What keeps it
 // quick at 10,000 accounts: the accounts bucket is read in one pass in key
 // order rather than searched once per name, records are decoded by
-// decodeAccount's fast path, on every CPU.
+// decodeAccount's fast path, on every CPU, and texts that repeat from
+// account to account (check messages, statuses) are kept once.
 func (s *Store) Accounts() (accounts []Account, bad []*RecordError, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
 		keys, ids, raws := indexedRecords(tx)
@@ -97,9 +98,10 @@ func decodeAccounts(ids []string, raws [][]byte) ([]Account, []error) {
 	n := len(raws)
 	accounts, errs := make([]Account, n), make([]error, n)
 	decode := func(lo, hi int) {
+		shared := interner{} // one per goroutine: no lock
 		for i := lo; i < hi; i++ {
 			if raws[i] != nil {
-				accounts[i], errs[i] = decodeAccount(ids[i], raws[i])
+				accounts[i], errs[i] = decodeAccountShared(ids[i], raws[i], shared)
 			}
 		}
 	}

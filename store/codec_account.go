@@ -16,17 +16,47 @@ import (
 // only ever give up, never decide differently: FuzzFastAccount holds it to
 // encoding/json's answer.
 func decodeAccount(key string, raw []byte) (Account, error) {
-	if a, ok := fastAccount(raw); ok && a.V == RecordVersion {
+	return decodeAccountShared(key, raw, nil)
+}
+
+// decodeAccountShared is decodeAccount for a list: texts that repeat from
+// account to account (check ids and messages, statuses, the cloud) are
+// kept once, in shared, instead of once per account.
+func decodeAccountShared(key string, raw []byte, shared interner) (Account, error) {
+	if a, ok := fastAccount(raw, shared); ok && a.V == RecordVersion {
 		return a, nil
 	}
 	return decodeRecord[Account](bucketAccounts, key, raw)
 }
 
-// fastAccount parses raw as an Account, or reports that it cannot.
-func fastAccount(raw []byte) (Account, bool) {
-	// One copy of the record as a string, which the fields without escapes
-	// then share: one allocation where there would be twenty.
-	p := parser{b: raw, s: string(raw)}
+// interner keeps one copy of each short text a list repeats. Nil keeps none.
+type interner map[string]string
+
+// Bounds of an interner: texts longer than maxShared are seldom repeated,
+// and a list of unusual texts must not grow it without end.
+const (
+	maxShared  = 96
+	maxEntries = 4096
+)
+
+func (in interner) get(b []byte) string {
+	if in == nil || len(b) > maxShared {
+		return string(b)
+	}
+	if s, ok := in[string(b)]; ok { // this lookup does not allocate
+		return s
+	}
+	s := string(b)
+	if len(in) < maxEntries {
+		in[s] = s
+	}
+	return s
+}
+
+// fastAccount parses raw as an Account, or reports that it cannot; shared
+// (may be nil) keeps repeated texts once.
+func fastAccount(raw []byte, shared interner) (Account, bool) {
+	p := parser{b: raw, in: shared}
 	var a Account
 	ok := p.object(func(field []byte) bool {
 		switch string(field) {
@@ -43,13 +73,13 @@ func fastAccount(raw []byte) (Account, bool) {
 		case "organization":
 			return p.string(&a.Organization)
 		case "cloud":
-			return p.string(&a.Cloud)
+			return p.shared(&a.Cloud)
 		case "created":
 			return p.time(&a.Created)
 		case "status":
-			return p.string((*string)(&a.Status))
+			return p.shared((*string)(&a.Status))
 		case "failed_step":
-			return p.string(&a.FailedStep)
+			return p.shared(&a.FailedStep)
 		case "last_verified":
 			return p.time(&a.LastVerified)
 		case "last_checks":
@@ -79,17 +109,17 @@ func (p *parser) checkRecord(c *CheckRecord) bool {
 	return p.object(func(field []byte) bool {
 		switch string(field) {
 		case "id":
-			return p.string(&c.ID)
+			return p.shared(&c.ID)
 		case "ok":
 			return p.bool(&c.OK)
 		case "skipped":
 			return p.bool(&c.Skipped)
 		case "step":
-			return p.string(&c.Step)
+			return p.shared(&c.Step)
 		case "message":
-			return p.string(&c.Message)
+			return p.shared(&c.Message)
 		case "hint":
-			return p.string(&c.Hint)
+			return p.shared(&c.Hint)
 		}
 		return false
 	})
@@ -121,9 +151,9 @@ func (p *parser) credential(c *Credential) bool {
 // returns false at the first thing it does not handle exactly as
 // encoding/json would; the caller then gives up on the fast path.
 type parser struct {
-	b []byte
-	s string // b as a string (it may outlive b, a view of the memory map)
-	i int
+	b  []byte // may be a view of the memory map: every string is copied out
+	i  int
+	in interner
 }
 
 func (p *parser) ws() {
@@ -258,8 +288,9 @@ func setEmpty(slice any) {
 	}
 }
 
-// stringToken reads a JSON string and returns its contents, unescaped.
-func (p *parser) stringToken() (string, bool) {
+// stringToken reads a JSON string and returns its contents, unescaped;
+// with share, a text seen before comes back as the same string.
+func (p *parser) stringToken(share bool) (string, bool) {
 	if !p.consume('"') {
 		return "", false
 	}
@@ -274,7 +305,10 @@ func (p *parser) stringToken() (string, bool) {
 			if !ascii && !utf8.Valid(s) {
 				return "", false // encoding/json would replace the bad bytes
 			}
-			return p.s[start : p.i-1], true
+			if share {
+				return p.in.get(s), true
+			}
+			return string(s), true
 		case c == '\\':
 			return p.escapedString(start)
 		case c < 0x20:
@@ -342,11 +376,16 @@ func (p *parser) escapedString(start int) (string, bool) {
 	return "", false
 }
 
-func (p *parser) string(dst *string) bool {
+func (p *parser) string(dst *string) bool { return p.text(dst, false) }
+
+// shared reads a text that repeats from account to account.
+func (p *parser) shared(dst *string) bool { return p.text(dst, true) }
+
+func (p *parser) text(dst *string, share bool) bool {
 	if p.null() {
 		return true
 	}
-	s, ok := p.stringToken()
+	s, ok := p.stringToken(share)
 	if ok {
 		*dst = s
 	}

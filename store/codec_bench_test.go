@@ -33,7 +33,7 @@ func BenchmarkDecodeAccount(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(raw)))
 		for b.Loop() {
-			if _, ok := fastAccount(raw); !ok {
+			if _, ok := fastAccount(raw, nil); !ok {
 				b.Fatal("fast path gave up")
 			}
 		}
