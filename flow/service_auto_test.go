@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -362,4 +364,46 @@ func TestAutoLinkRefusesBadInput(t *testing.T) {
 	if got := w.sb.GraphCounts(); got != (sandbox.GraphCounts{}) {
 		t.Errorf("graph counts %+v", got)
 	}
+}
+
+// "Set it up for me" against the sandbox, as `xops --sandbox link microsoft
+// --auto --name contoso` wires it: the simulated admin approves the code.
+func ExampleService_AutoLink() {
+	sb, _ := sandbox.New(sandbox.Options{})
+	_ = sb.Start()
+	defer sb.Close()
+	sb.SetAdmin(sandbox.Admin{}) // approves at once (the default waits 2s)
+	dir, _ := os.MkdirTemp("", "xops-example")
+	defer os.RemoveAll(dir)
+	st, _ := store.Open(filepath.Join(dir, "xops.db"), store.Options{Timeout: time.Second})
+	defer st.Close()
+
+	svc := &flow.Service{Store: st, Cloud: "global",
+		Verifier: &entra.Verifier{Endpoints: sb.Endpoints(), HTTP: sb.HTTPClient(), MinRetryDelay: 10 * time.Millisecond}}
+	res, err := svc.AutoLink(context.Background(),
+		flow.AutoLinkInput{Name: "contoso", Entra: &entra.Setup{Endpoints: sb.Endpoints(), HTTP: sb.HTTPClient()}, Wait: 30 * time.Second},
+		flow.AutoHooks{
+			OnPrompt: func(p entra.DeviceCodePrompt) { fmt.Println("code shown:", p.UserCode != "") },
+			OnEvent: func(e entra.SetupEvent) {
+				if !e.Running {
+					fmt.Printf("%-18s ok=%v\n", e.Step, e.OK)
+				}
+			},
+		})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("status:", res.Account.Status)
+	// Output:
+	// code shown: true
+	// sign-in            ok=true
+	// organization       ok=true
+	// key                ok=true
+	// app                ok=true
+	// service-principal  ok=true
+	// admin-consent      ok=true
+	// global-reader      ok=true
+	// verify             ok=true
+	// status: verified
 }
