@@ -308,6 +308,27 @@ func TestAutoLinkFailures(t *testing.T) {
 	}
 }
 
+// The admin cancels while the code is shown (esc): the link stops at the
+// sign-in, says so, and nothing is created or saved.
+func TestAutoLinkCancelledDuringSignIn(t *testing.T) {
+	t.Parallel()
+	w := newAutoWorld(t)
+	w.sb.SetAdmin(sandbox.Admin{ApproveAfter: -1})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	_, err := w.svc.AutoLink(ctx, w.input("contoso"), flow.AutoHooks{OnPrompt: func(entra.DeviceCodePrompt) {
+		time.AfterFunc(50*time.Millisecond, cancel)
+	}})
+	var ae *flow.AutoLinkError
+	var se *entra.SignInError
+	if !errors.As(err, &ae) || ae.Step != entra.SetupSignIn || !errors.As(err, &se) || se.Problem != entra.SignInCancelled {
+		t.Fatalf("got %v, want a cancelled sign-in", err)
+	}
+	if all, _, _ := w.st.Accounts(); len(all) != 0 || len(w.keys.ids) != 0 || w.sb.GraphCounts() != (sandbox.GraphCounts{}) {
+		t.Errorf("something was made: accounts %v, keys %v, graph %+v", all, w.keys.ids, w.sb.GraphCounts())
+	}
+}
+
 // With the consent refused for lack of a role, the guided path gets the IDs
 // already made and the key; a Global Administrator's re-run finishes the job
 // with the same app.
