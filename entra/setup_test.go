@@ -322,3 +322,18 @@ func TestSetupGraphDown(t *testing.T) {
 		t.Fatalf("got %v, want the service's trouble naming the host", err)
 	}
 }
+
+// A sign-in whose token has expired meanwhile is told to sign in anew.
+func TestSetupSessionExpired(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t)
+	sess := signIn(t, sb)
+	sb.SetClockSkew(3 * time.Hour)
+	good, _ := credentials(t)
+	var p entra.SetupProgress
+	_, err := apply(t, t.Context(), sb, sess, input("contoso", good), &p, nil)
+	var se *entra.SetupError
+	if !errors.As(err, &se) || se.Problem != entra.SetupSessionExpired || !strings.Contains(se.Hint, "sign in anew") {
+		t.Fatalf("got %v, want an expired sign-in", err)
+	}
+}
