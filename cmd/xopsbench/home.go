@@ -213,3 +213,35 @@ func benchListJSON(runs int, bin, path string, n int) (Figure, error) {
 	return withNote(timed(fmt.Sprintf("accounts list --json, %s accounts", thousands(n)), times, listJSONTarget),
 		fmt.Sprintf("a subprocess, start to exit, %s of JSON", number(float64(len(out))/1e6, "MB"))), nil
 }
+
+// benchStoreReads times the two reads Home can start from, in process: the
+// whole list (what Home loads today) and the first screenful with the count
+// (AccountsPage: what a first frame needs).
+func benchStoreReads(runs int, path string, n int) ([]Figure, error) {
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open the benchmark store: %w", err)
+	}
+	var all, page []time.Duration
+	for range runs {
+		start := time.Now()
+		accounts, bad, err := st.Accounts()
+		if err != nil || len(bad) != 0 || len(accounts) != n {
+			return nil, fmt.Errorf("store.Accounts: %d accounts, %d unreadable, %v; want %d", len(accounts), len(bad), err, n)
+		}
+		all = append(all, time.Since(start))
+		start = time.Now()
+		rows, total, bad, err := st.AccountsPage(0, ptyRows)
+		if err != nil || len(bad) != 0 || total != n || len(rows) != min(n, ptyRows) {
+			return nil, fmt.Errorf("store.AccountsPage: %d rows of %d, %d unreadable, %v; want %d of %d", len(rows), total, len(bad), err, min(n, ptyRows), n)
+		}
+		page = append(page, time.Since(start))
+	}
+	label := thousands(n)
+	return []Figure{
+		withNote(timed(fmt.Sprintf("store.Accounts(), %s accounts", label), all, 0),
+			"every account decoded: what Home and accounts list read today (in process)"),
+		withNote(timed(fmt.Sprintf("store.AccountsPage(0, %d), %s accounts", ptyRows, label), page, 0),
+			"a screenful and the count: what a first frame needs; does not grow with the store"),
+	}, nil
+}

@@ -163,6 +163,11 @@ func measure(cfg config, r *Report, log io.Writer) {
 	} else {
 		r.Figures = append(r.Figures, figs...)
 	}
+	if figs, err := benchStoreReads(cfg.runs, fullStore, cfg.accounts); err != nil {
+		broken("store reads", err)
+	} else {
+		r.Figures = append(r.Figures, figs...)
+	}
 	step("running accounts list --json")
 	if fig, err := benchListJSON(cfg.runs, bins.xops, fullStore, cfg.accounts); err != nil {
 		broken("accounts list --json", err)

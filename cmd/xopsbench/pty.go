@@ -62,15 +62,20 @@ type frame struct {
 	// elapsed runs from just before the process is started to the read
 	// that completed the markers.
 	elapsed time.Duration
-	// peakKB is the process's VmHWM at that moment (0 when not asked).
-	peakKB int
+	// peakKB is the process's VmHWM at that moment, and settledKB a second
+	// later, when work the first frame did not wait for (a list loading in
+	// the background) has had time to run (0 when not asked).
+	peakKB, settledKB int
 }
+
+// settle is how long after the first frame the peak memory is read again.
+const settle = time.Second
 
 // firstFrame starts bin in a fresh pseudo-terminal and times how long it
 // takes until every marker has appeared on the screen (escape sequences
 // stripped, so a renderer that moves the cursor instead of printing spaces
 // still matches a marker without spaces). With peak it also reads the
-// process's peak resident memory at that moment. The process is killed
+// process's peak resident memory at that moment and a second later. The process is killed
 // afterwards: what comes after the first frame is not measured here.
 func firstFrame(bin string, args, env []string, markers []string, peak bool) (frame, error) {
 	master, tty, err := openPTY()
@@ -130,6 +135,10 @@ func firstFrame(bin string, args, env []string, markers []string, peak bool) (fr
 		f.elapsed = got.at.Sub(start)
 		if peak {
 			f.peakKB, err = peakRSS(cmd.Process.Pid)
+			if err == nil {
+				time.Sleep(settle)
+				f.settledKB, err = peakRSS(cmd.Process.Pid)
+			}
 			if err != nil {
 				got.err = err
 			}
