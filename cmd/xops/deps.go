@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -82,22 +83,31 @@ func (a *app) service() (*flow.Service, error) {
 	return &flow.Service{Store: st, Verifier: v, Cloud: a.g.cloud, Now: a.now}, nil
 }
 
-// verifier talks to the cloud chosen with the global flags, or starts the
-// sandbox tenant and talks to it.
+// verifier talks to the cloud chosen with the global flags, or to the sandbox.
 func (a *app) verifier() (*entra.Verifier, error) {
+	ep, client, err := a.endpoints()
+	if err != nil {
+		return nil, err
+	}
+	return &entra.Verifier{Endpoints: ep, HTTP: client, Now: a.now}, nil
+}
+
+// endpoints are the hosts to talk to and the HTTP client that trusts them:
+// the cloud chosen with the global flags, or the sandbox tenant (started here).
+func (a *app) endpoints() (entra.Endpoints, *http.Client, error) {
 	if a.g.sandbox {
 		sb, err := a.startSandbox()
 		if err != nil {
-			return nil, err
+			return entra.Endpoints{}, nil, err
 		}
-		return &entra.Verifier{Endpoints: sb.Endpoints(), HTTP: sb.HTTPClient(), Now: a.now}, nil
+		return sb.Endpoints(), sb.HTTPClient(), nil
 	}
 	ep, err := entra.ResolveEndpoints(a.g.cloud, a.g.authorityHost, a.g.exchangeURL, a.g.graphURL)
 	if err != nil {
-		return nil, usageErr("%v", err) // names the flag; resolveGlobals checked them already
+		return entra.Endpoints{}, nil, usageErr("%v", err) // names the flag; resolveGlobals checked them already
 	}
 	// nil roots: the system pool, so SSL_CERT_FILE works as Go documents.
-	return &entra.Verifier{Endpoints: ep, HTTP: entra.NewHTTPClient(nil), Now: a.now}, nil
+	return ep, entra.NewHTTPClient(nil), nil
 }
 
 // startSandbox starts the simulated tenant in this process, restoring its

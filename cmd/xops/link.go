@@ -20,23 +20,36 @@ func (a *app) linkCmd() *cobra.Command {
 }
 
 type linkFlags struct {
-	in      flow.LinkInput
-	certOut string
-	verify  bool
-	wait    time.Duration
+	in       flow.LinkInput
+	certOut  string
+	verify   bool
+	wait     time.Duration
+	auto     bool
+	clientID string
 }
 
 func (a *app) linkMicrosoftCmd() *cobra.Command {
 	var lf linkFlags
 	c := &cobra.Command{
-		Use:   "microsoft --name N --app-id GUID --tenant-id GUID --org DOMAIN",
+		Use:   "microsoft --name N (--app-id GUID --tenant-id GUID --org DOMAIN | --auto)",
 		Short: "Link a Microsoft 365 account (the app registration is done in Entra first)",
 		Long: "Validates the IDs, makes an RSA key and a self-signed certificate, stores the account\n" +
 			"(not verified yet), writes the certificate (PEM, default ./NAME.cer) and prints its SHA-1\n" +
 			"thumbprint. Upload that file to the app in Entra (Certificates & secrets → Certificates),\n" +
-			"then run 'xops accounts verify NAME' (or link with --verify).",
+			"then run 'xops accounts verify NAME' (or link with --verify).\n\n" +
+			"With --auto, xops signs you in as an admin by device code (the code and URL go to stderr),\n" +
+			"registers the app with the Exchange permission and the certificate, grants consent,\n" +
+			"assigns Global Reader, saves the account and verifies it, retrying up to --wait.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.linkMicrosoft(cmd, lf) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if lf.auto {
+				return a.linkAuto(cmd, lf)
+			}
+			if cmd.Flags().Changed("client-id") {
+				return usageErr("--client-id: only with --auto (the admin sign-in); add --auto or drop --client-id")
+			}
+			return a.linkMicrosoft(cmd, lf)
+		},
 	}
 	f := c.Flags()
 	f.StringVar(&lf.in.Name, "name", "", "friendly name, 1–64 characters, unique ignoring case")
@@ -47,7 +60,9 @@ func (a *app) linkMicrosoftCmd() *cobra.Command {
 	f.IntVar(&lf.in.CertDays, "cert-days", flow.DefaultCertDays, "certificate lifetime in days")
 	f.StringVar(&lf.certOut, "cert-out", "", "where to write the certificate (default ./NAME.cer; never overwritten)")
 	f.BoolVar(&lf.verify, "verify", false, "verify the account right after linking (exit 1 if a check fails)")
-	f.DurationVar(&lf.wait, "wait", 0, "with --verify: retry failing checks for up to this long (e.g. 2m)")
+	f.DurationVar(&lf.wait, "wait", 0, "with --verify: retry failing checks for up to this long (e.g. 2m); with --auto default 2m")
+	f.BoolVar(&lf.auto, "auto", false, "sign in as an admin (device code) and let xops do the Entra side itself, then verify")
+	f.StringVar(&lf.clientID, "client-id", "", "with --auto: the public client to sign in with (default Microsoft Graph Command Line Tools)")
 	return c
 }
 

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow"
+)
+
+// linkAuto is `xops link microsoft --auto`: a device-code sign-in as an
+// admin, then xops makes the Entra side itself and verifies it (issue 8).
+// The device code and each step go to stderr; the result to stdout. Exit
+// codes as verify: 0 verified, 1 a step or a check failed, 2 bad input.
+func (a *app) linkAuto(cmd *cobra.Command, lf linkFlags) error {
+	for _, name := range []string{"app-id", "tenant-id", "org", "verify"} {
+		if cmd.Flags().Changed(name) {
+			return usageErr("--%s: not with --auto, which finds the IDs itself and always verifies; drop --%s or --auto", name, name)
+		}
+	}
+	if lf.wait < 0 {
+		return usageErr("--wait: %s is negative; give a duration such as 30s or 2m", lf.wait)
+	}
+	wait := lf.wait
+	if !cmd.Flags().Changed("wait") {
+		wait = flow.DefaultAutoWait
+	}
+	certOut := lf.certOut
+	if certOut == "" {
+		certOut = "./" + fileName(lf.in.Name) + ".cer"
+	}
+	if err := checkNewFile("--cert-out", certOut); err != nil {
+		return err
+	}
+	svc, err := a.service()
+	if err != nil {
+		return err
+	}
+	ep, client, err := a.endpoints()
+	if err != nil {
+		return err
+	}
+	in := flow.AutoLinkInput{Name: lf.in.Name, ClientID: lf.clientID, Wait: wait, KeySize: lf.in.KeySize, CertDays: lf.in.CertDays,
+		Entra: &entra.Setup{Endpoints: ep, HTTP: client}}
+	hooks := flow.AutoHooks{OnPrompt: a.showDeviceCode, OnEvent: a.showSetupEvent, OnAttempt: a.progress(wait)}
+	res, err := svc.AutoLink(cmd.Context(), in, hooks)
+	var ae *flow.AutoLinkError
+	if errors.As(err, &ae) {
+		a.explainAutoFailure(ae)
+		return failedErr(fmt.Errorf("automatic setup stopped at %q (see above)", ae.Step.Title()))
+	}
+	if err != nil {
+		return classify(err)
+	}
+
+	if abs, err := filepath.Abs(certOut); err == nil {
+		certOut = abs
+	}
+	if err := writeNewFile(certOut, res.Credential.CertificatePEM(), 0o644); err != nil {
+		// The account is linked and the certificate is on the app already:
+		// the file is a copy for the admin, not worth undoing the link for.
+		a.warn("could not write %s (%v); get the certificate with: xops accounts export %s --out PATH", certOut, err, shellQuote(res.Account.Name))
+		certOut = "(not written)"
+	}
+	c, _ := res.Account.Active()
+	fmt.Fprintf(a.stdout, "linked:      %s\n", oneLine(res.Account.Name))
+	fmt.Fprintf(a.stdout, "certificate: %s\n", certOut)
+	fmt.Fprintf(a.stdout, "thumbprint:  %s\n", c.Thumbprint)
+	fmt.Fprintf(a.stdout, "valid:       %s to %s\n", rfc3339(c.NotBefore), rfc3339(c.NotAfter))
+	fmt.Fprintf(a.stdout, "app id:      %s\n", res.Account.AppID)
+	fmt.Fprintf(a.stdout, "tenant id:   %s\n", res.Account.TenantID)
+	fmt.Fprintf(a.stdout, "org:         %s\n", res.Account.Organization)
+	if res.SignedInAs != "" {
+		fmt.Fprintf(a.stdout, "signed in:   %s\n", oneLine(res.SignedInAs))
+	}
+	a.printReport(res.Report)
+	if !res.Report.OK {
+		fmt.Fprintf(a.stderr, "Entra may still be applying the changes: run 'xops accounts verify %s --wait 5m' in a while.\n", shellQuote(res.Account.Name))
+		return checksFailed()
+	}
+	return nil
+}
+
+// showDeviceCode tells the admin where to sign in, on stderr.
+func (a *app) showDeviceCode(p entra.DeviceCodePrompt) {
+	fmt.Fprintf(a.stderr, "To sign in as an admin, open %s on any device and enter the code %s\n",
+		oneLine(p.VerificationURL), oneLine(p.UserCode))
+	if !p.ExpiresAt.IsZero() {
+		fmt.Fprintf(a.stderr, "(the code works until %s; waiting for you to finish…)\n", p.ExpiresAt.Local().Format(time.Kitchen))
+	}
+}
+
+// showSetupEvent reports each step of the automatic setup as it ends.
+func (a *app) showSetupEvent(e entra.SetupEvent) {
+	if e.Running {
+		return
+	}
+	mark := "✓"
+	if !e.OK {
+		mark = "✗"
+	}
+	line := mark + " " + e.Step.Title()
+	if e.Existed {
+		line += " (already there)"
+	}
+	if e.Message != "" {
+		line += ": " + oneLine(e.Message)
+	}
+	fmt.Fprintln(a.stderr, line)
+}
+
+// explainAutoFailure says what exists in the tenant, what does not, and the
+// way out, so nothing half-made is left unexplained.
+func (a *app) explainAutoFailure(ae *flow.AutoLinkError) {
+	if len(ae.Inventory.Items) > 0 {
+		src := "according to this run's progress"
+		if ae.Inventory.FromTenant {
+			src = "in the tenant"
+		}
+		fmt.Fprintf(a.stderr, "What exists %s:\n", src)
+		for _, it := range ae.Inventory.Items {
+			mark := "✗ missing"
+			if it.Exists {
+				mark = "✓ exists "
+			}
+			fmt.Fprintf(a.stderr, "  %s  %s\n", mark, oneLine(it.What))
+		}
+	}
+	name := shellQuote(ae.Progress.Name)
+	if ae.Guided() {
+		in, _ := ae.GuidedInput()
+		fmt.Fprintln(a.stderr, "This tenant or your role does not allow the automatic path. Do the missing steps in the Entra admin center")
+		fmt.Fprintf(a.stderr, "(run 'xops' for the guided checklist), then: xops link microsoft --name %s --app-id %s --tenant-id %s --org %s\n",
+			name, orPlaceholder(in.AppID, "APP-ID"), orPlaceholder(in.TenantID, "TENANT-ID"), orPlaceholder(in.Organization, "ORG"))
+		return
+	}
+	fmt.Fprintf(a.stderr, "Run the same command again to resume where it stopped (nothing is made twice): xops link microsoft --auto --name %s\n", name)
+}
+
+func orPlaceholder(v, placeholder string) string {
+	if v == "" {
+		return placeholder
+	}
+	return shellQuote(v)
+}
