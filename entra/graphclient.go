@@ -69,7 +69,16 @@ func (g *graphClient) call(ctx context.Context, method, path string, header map[
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, g.base+"/v1.0/"+path, body)
+	target := g.base + "/v1.0/" + path
+	if strings.HasPrefix(path, "https://") || strings.HasPrefix(path, "http://") {
+		// An @odata.nextLink: followed only on Graph's own host, so the
+		// token goes nowhere else.
+		if !strings.HasPrefix(path, g.base+"/") {
+			return 0, fmt.Errorf("refusing to follow Microsoft Graph's next page to another host: %s", serverText(hostOf(path)))
+		}
+		target = path
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return 0, fmt.Errorf("prepare %s %s: %w", method, path, err)
 	}
@@ -120,10 +129,37 @@ func graphErrorOf(method, path string, resp *http.Response, raw []byte) *GraphEr
 	return e
 }
 
-// pathOnly drops the query from a Graph path, for messages.
+// pathOnly drops the query (and Graph's base) from a path, for messages.
 func pathOnly(p string) string {
 	before, _, _ := strings.Cut(p, "?")
+	if i := strings.Index(before, "/v1.0/"); i >= 0 {
+		before = before[i+len("/v1.0/"):]
+	}
 	return before
+}
+
+// maxPages bounds how many pages of one collection the setup reads.
+const maxPages = 50
+
+// list reads every page of a collection into each, following
+// @odata.nextLink; each item is decoded by the caller.
+func (g *graphClient) list(ctx context.Context, path string, each func(json.RawMessage) error) error {
+	for page := 0; path != "" && page < maxPages; page++ {
+		var out struct {
+			Value    []json.RawMessage `json:"value"`
+			NextLink string            `json:"@odata.nextLink"`
+		}
+		if _, err := g.call(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
+			return err
+		}
+		for _, v := range out.Value {
+			if err := each(v); err != nil {
+				return err
+			}
+		}
+		path = out.NextLink
+	}
+	return nil
 }
 
 // odataQuote quotes a value for an OData key or $filter literal.

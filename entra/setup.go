@@ -281,3 +281,11 @@ func (s *Setup) SignIn(ctx context.Context, clientID, tenant string, onPrompt fu
 	d := &DeviceCodeSignIn{Endpoints: s.Endpoints, HTTP: s.HTTP, ClientID: clientID, Tenant: tenant}
 	return d.Run(ctx, onPrompt)
 }
+
+// missingID is a write Graph accepted (or called a duplicate) whose object
+// it then did not show: replication, most likely.
+func missingID(step SetupStepID) *SetupError {
+	return &SetupError{Step: step, Problem: SetupRefused,
+		Message: "Microsoft Graph accepted the change (or said it was already made) but does not show the object yet",
+		Hint:    "wait a minute for Entra to replicate and run it again: xops resumes where it stopped, without duplicates"}
+}

@@ -2,24 +2,33 @@ package entra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 )
 
 // findConsent returns the id of the app's Exchange.ManageAsApp assignment,
-// "" if there is none.
+// "" if there is none: among the assignments of Exchange's roles (every
+// page of them), the one to our service principal.
 func (s *Setup) findConsent(ctx context.Context, g *graphClient, p *SetupProgress) (string, error) {
-	var out idList
-	if _, err := g.call(ctx, http.MethodGet, "servicePrincipals/"+p.ServicePrincipalID+"/appRoleAssignments", nil, nil, &out); err != nil {
-		return "", err
-	}
-	for _, a := range out.Value {
-		if strings.EqualFold(a.ResourceID, p.ExchangeSPID) && strings.EqualFold(a.AppRoleID, p.ManageAsAppRoleID) {
-			return a.ID, nil
+	found := ""
+	err := g.list(ctx, "servicePrincipals/"+p.ExchangeSPID+"/appRoleAssignedTo", func(raw json.RawMessage) error {
+		var a struct {
+			ID          string `json:"id"`
+			PrincipalID string `json:"principalId"`
+			AppRoleID   string `json:"appRoleId"`
 		}
-	}
-	return "", nil
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return fmt.Errorf("an app role assignment Graph listed is not the JSON expected: %w", err)
+		}
+		if found == "" && strings.EqualFold(a.PrincipalID, p.ServicePrincipalID) && strings.EqualFold(a.AppRoleID, p.ManageAsAppRoleID) {
+			found = a.ID
+		}
+		return nil
+	})
+	return found, err
 }
 
 // ensureConsent grants admin consent to Exchange.ManageAsApp: an app role
@@ -47,11 +56,11 @@ func (s *Setup) ensureConsent(ctx context.Context, sess *AdminSession, _ SetupIn
 		case err == nil:
 			id = created.ID
 		}
-		if err != nil || id == "" {
-			if err == nil {
-				err = errors.New("no id in Microsoft Graph's answer")
-			}
+		if err != nil {
 			return SetupEvent{}, s.stepError(ctx, SetupConsent, sess, "grant admin consent to Exchange.ManageAsApp", err)
+		}
+		if id == "" {
+			return SetupEvent{}, missingID(SetupConsent)
 		}
 	}
 	p.ConsentID = id
@@ -63,25 +72,26 @@ func (s *Setup) ensureConsent(ctx context.Context, sess *AdminSession, _ SetupIn
 }
 
 // findRoleAssignment returns the id of the app's Global Reader assignment
-// at directory scope, "" if there is none.
+// at directory scope, "" if there is none. It filters by principal only and
+// picks the role itself: every Graph (and test rig) takes that filter.
 func (s *Setup) findRoleAssignment(ctx context.Context, g *graphClient, p *SetupProgress) (string, error) {
-	var out struct {
-		Value []struct {
+	found := ""
+	path := filterPath("roleManagement/directory/roleAssignments", "principalId eq "+odataQuote(p.ServicePrincipalID))
+	err := g.list(ctx, path, func(raw json.RawMessage) error {
+		var a struct {
 			ID               string `json:"id"`
+			RoleDefinitionID string `json:"roleDefinitionId"`
 			DirectoryScopeID string `json:"directoryScopeId"`
-		} `json:"value"`
-	}
-	path := filterPath("roleManagement/directory/roleAssignments",
-		"principalId eq "+odataQuote(p.ServicePrincipalID)+" and roleDefinitionId eq "+odataQuote(GlobalReaderTemplateID))
-	if _, err := g.call(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
-		return "", err
-	}
-	for _, a := range out.Value {
-		if a.DirectoryScopeID == "/" {
-			return a.ID, nil
 		}
-	}
-	return "", nil
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return fmt.Errorf("a role assignment Graph listed is not the JSON expected: %w", err)
+		}
+		if found == "" && strings.EqualFold(a.RoleDefinitionID, GlobalReaderTemplateID) && (a.DirectoryScopeID == "/" || a.DirectoryScopeID == "") {
+			found = a.ID
+		}
+		return nil
+	})
+	return found, err
 }
 
 // ensureGlobalReader assigns the Global Reader role to the app's service
@@ -114,11 +124,11 @@ func (s *Setup) ensureGlobalReader(ctx context.Context, sess *AdminSession, _ Se
 		case err == nil:
 			id = created.ID
 		}
-		if err != nil || id == "" {
-			if err == nil {
-				err = errors.New("no id in Microsoft Graph's answer")
-			}
+		if err != nil {
 			return SetupEvent{}, s.stepError(ctx, SetupGlobalReader, sess, "assign the Global Reader role", err)
+		}
+		if id == "" {
+			return SetupEvent{}, missingID(SetupGlobalReader)
 		}
 	}
 	p.RoleAssignmentID = id

@@ -246,11 +246,11 @@ func (s *Setup) ensureServicePrincipal(ctx context.Context, sess *AdminSession, 
 		case err == nil:
 			id = strings.ToLower(created.ID)
 		}
-		if err != nil || id == "" {
-			if err == nil {
-				err = errors.New("no id in Microsoft Graph's answer")
-			}
+		if err != nil {
 			return SetupEvent{}, s.stepError(ctx, SetupServicePrincipal, sess, "create the app's service principal", err)
+		}
+		if id == "" {
+			return SetupEvent{}, missingID(SetupServicePrincipal)
 		}
 	}
 	p.ServicePrincipalID = id

@@ -3,6 +3,7 @@ package entra_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -335,5 +336,38 @@ func TestSetupSessionExpired(t *testing.T) {
 	var se *entra.SetupError
 	if !errors.As(err, &se) || se.Problem != entra.SetupSessionExpired || !strings.Contains(se.Hint, "sign in anew") {
 		t.Fatalf("got %v, want an expired sign-in", err)
+	}
+}
+
+// In a tenant where many apps hold Exchange consent, the lookup follows
+// Graph's pages to find ours, and a re-run grants nothing twice.
+func TestSetupFindsConsentOnALaterPage(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t)
+	sess := signIn(t, sb)
+	good, _ := credentials(t)
+	var p entra.SetupProgress
+	if _, err := apply(t, t.Context(), sb, sess, input("contoso", good), &p, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		id, err := sb.RegisterApp(fmt.Sprintf("another app %d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = sb.AddExchangePermission(id)
+		_ = sb.GrantAdminConsent(id)
+	}
+	events, err := apply(t, t.Context(), sb, sess, input("contoso", good), &p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.OK && !e.Existed {
+			t.Errorf("re-run changed %s: %s", e.Step, e.Message)
+		}
+	}
+	if got := sb.GraphCounts(); got != (sandbox.GraphCounts{Applications: 1, ServicePrincipals: 1, Consents: 1, RoleAssignments: 1}) {
+		t.Errorf("graph counts %+v", got)
 	}
 }

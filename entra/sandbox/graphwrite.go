@@ -130,9 +130,9 @@ func (s *Sandbox) serveDelegated(w http.ResponseWriter, r *http.Request, d *dele
 			s.createAppRoleAssignment(w, r, d, segs[1])
 			return
 		}
-		s.listAppRoleAssignments(w, d, segs[1], true)
+		s.listAppRoleAssignments(w, r, d, segs[1], true)
 	case len(segs) == 3 && segs[0] == "servicePrincipals" && segs[2] == "appRoleAssignments" && r.Method == http.MethodGet:
-		s.listAppRoleAssignments(w, d, segs[1], false)
+		s.listAppRoleAssignments(w, r, d, segs[1], false)
 	case rest == "roleManagement/directory/roleAssignments" && r.Method == http.MethodGet:
 		s.listRoleAssignments(w, r, d)
 	case rest == "roleManagement/directory/roleAssignments" && r.Method == http.MethodPost:

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xops/xops/entra"
@@ -29,7 +31,7 @@ func (s *Sandbox) consentJSON(a *application) map[string]any {
 // listAppRoleAssignments answers GET servicePrincipals/{id}/appRoleAssignedTo
 // (assignments of the resource id's roles, assignedTo true) and
 // servicePrincipals/{id}/appRoleAssignments (roles principal id holds).
-func (s *Sandbox) listAppRoleAssignments(w http.ResponseWriter, d *delegatedCaller, id string, assignedTo bool) {
+func (s *Sandbox) listAppRoleAssignments(w http.ResponseWriter, r *http.Request, d *delegatedCaller, id string, assignedTo bool) {
 	if !d.can(entra.ScopeAppRoleAssignmentReadWriteAll) && !d.can(entra.ScopeApplicationReadWriteAll) {
 		writeDenied(w)
 		return
@@ -44,15 +46,40 @@ func (s *Sandbox) listAppRoleAssignments(w http.ResponseWriter, d *delegatedCall
 		writeJSON(w, http.StatusNotFound, graphError("Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present."))
 		return
 	case assignedTo && isExchange:
+		var apps []*application
 		for _, a := range s.state.Apps {
 			if a.ExchangeConsented && !a.NoServicePrincipal {
-				list = append(list, s.consentJSON(a))
+				apps = append(apps, a)
 			}
+		}
+		slices.SortFunc(apps, func(a, b *application) int { return strings.Compare(a.Name+a.AppID, b.Name+b.AppID) })
+		for _, a := range apps {
+			list = append(list, s.consentJSON(a))
 		}
 	case !assignedTo && own != nil && own.ExchangeConsented:
 		list = append(list, s.consentJSON(own))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"value": list})
+	s.writePage(w, r, list)
+}
+
+// graphPageSize is how many objects one page of a sandbox collection holds:
+// small, so that clients prove they follow @odata.nextLink as Graph's
+// 100-item pages demand in a real tenant.
+const graphPageSize = 2
+
+// writePage answers one page of list, from $skiptoken, with the next
+// page's link; the caller holds s.mu.
+func (s *Sandbox) writePage(w http.ResponseWriter, r *http.Request, list []map[string]any) {
+	from, _ := strconv.Atoi(r.URL.Query().Get("$skiptoken"))
+	from = min(max(from, 0), len(list))
+	to := min(from+graphPageSize, len(list))
+	page := map[string]any{"value": list[from:to]}
+	if to < len(list) {
+		q := r.URL.Query()
+		q.Set("$skiptoken", strconv.Itoa(to))
+		page["@odata.nextLink"] = s.url + r.URL.Path + "?" + q.Encode()
+	}
+	writeJSON(w, http.StatusOK, page)
 }
 
 // createAppRoleAssignment answers POST servicePrincipals/{id}/appRoleAssignedTo:
