@@ -19,6 +19,14 @@ const (
 	PageLinkWizard
 	PageUnsupported
 	PageSettings
+	// The pages about one linked account (Location.Account names it): its
+	// details, and the actions reached from the details or from Home.
+	PageAccount
+	PageVerify
+	PageExport
+	PageRotate
+	PageRename
+	PageDelete
 )
 
 var pageNames = [...]string{
@@ -30,6 +38,12 @@ var pageNames = [...]string{
 	PageLinkWizard:   "link-wizard",
 	PageUnsupported:  "unsupported",
 	PageSettings:     "settings",
+	PageAccount:      "account",
+	PageVerify:       "verify",
+	PageExport:       "export",
+	PageRotate:       "rotate",
+	PageRename:       "rename",
+	PageDelete:       "delete",
 }
 
 // String names the page (for tests and logs).
@@ -98,16 +112,18 @@ func (s Section) Title() string {
 }
 
 // Location is a page plus what it is about (the platform of the
-// "not supported yet" page).
+// "not supported yet" page, the account of the account pages).
 type Location struct {
 	Page     Page
 	Platform Platform
+	// Account is the friendly name of the account an account page is about.
+	Account string
 }
 
 // Section is the side-navigation entry a location belongs to.
 func (l Location) Section() Section {
 	switch l.Page {
-	case PageHome:
+	case PageHome, PageAccount, PageVerify, PageExport, PageRotate, PageRename, PageDelete:
 		return SectionHome
 	case PageIntegrations, PageMicrosoft, PageLinkWizard, PageUnsupported:
 		return SectionIntegrations

@@ -126,7 +126,7 @@ func (s State) Apply(e Event) (State, []Effect) {
 	case SectionCycled:
 		return s.cycle(e.Delta), nil
 	}
-	return s, nil
+	return s.applyAccount(e)
 }
 
 // loaded applies the first-run rule from the platform's guide: the platform

@@ -78,19 +78,31 @@ func (f *fakeStore) readCount() int {
 	return f.reads
 }
 
-// sampleAccounts are three accounts, one in each verification state.
+// testNow is the clock of the views under test: expiry words depend on it.
+var testNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+// sampleAccounts are three accounts, one in each verification state, and
+// with a certificate far from its end, one expiring in 12 days, and one
+// expired (against testNow).
 func sampleAccounts() []store.Account {
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	cred := func(id string, notAfter time.Time) []store.Credential {
+		return []store.Credential{{ID: id, Thumbprint: "3F2A9C01D4B7E8A65C0B1F29E7D3A4C5B6E7F801", KeySize: 2048,
+			NotBefore: notAfter.AddDate(-1, 0, 0), NotAfter: notAfter, Created: at}}
+	}
 	return []store.Account{
 		{ID: "a1", Name: "contoso", Organization: "contoso.onmicrosoft.com",
 			TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", AppID: "11111111-2222-3333-4444-555555555555",
-			Cloud: "global", Created: at, Status: store.StatusVerified, LastVerified: at},
+			Cloud: "global", Created: at, Status: store.StatusVerified, LastVerified: at,
+			Credentials: cred("c1", time.Date(2027, 11, 1, 9, 0, 0, 0, time.UTC))},
 		{ID: "a2", Name: "fabrikam", Organization: "fabrikam.onmicrosoft.com",
 			TenantID: "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", Cloud: "global", Created: at,
-			Status: store.StatusFailed, FailedStep: "grant-admin-consent"},
+			Status: store.StatusFailed, FailedStep: "grant-admin-consent",
+			Credentials: cred("c2", testNow.Add(12*24*time.Hour+time.Hour))},
 		{ID: "a3", Name: "northwind", Organization: "northwindtraders.onmicrosoft.com",
 			TenantID: "9f8e7d6c-5b4a-3928-1706-f5e4d3c2b1a0", Cloud: "global", Created: at,
-			Status: store.StatusUnverified},
+			Status:      store.StatusUnverified,
+			Credentials: cred("c3", testNow.Add(-48*time.Hour))},
 	}
 }
 

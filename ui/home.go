@@ -3,9 +3,11 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/flow"
@@ -15,91 +17,73 @@ import (
 )
 
 // homeScreen lists the linked accounts, or — with none — says what xops does
-// and offers to link one.
+// and offers to link one. The list sorts (s) and filters as you type (/),
+// and every account action starts from it.
 type homeScreen struct {
 	styles        uikit.Styles
 	width, height int
 	storePath     string
+	now           func() time.Time
 
-	loaded   bool
-	accounts []store.Account
-	bad      []*store.RecordError
-	err      error
+	loaded bool
+	list   accountList
+	bad    []*store.RecordError
+	err    error
 
 	table  accountTable
+	filter textinput.Model
 	detail bool // room for the lines about the selected account
 	keys   homeKeys
 }
 
-var _ uikit.Screen = (*homeScreen)(nil)
+var (
+	_ uikit.Screen      = (*homeScreen)(nil)
+	_ uikit.BackHandler = (*homeScreen)(nil)
+)
 
-// homeKeys are Home's keys; which are enabled depends on what Home shows.
-type homeKeys struct {
-	Up, Down       key.Binding
-	PageUp, PageDn key.Binding
-	Top, Bottom    key.Binding
-	Link           key.Binding // enter on the empty state, n with accounts
-	Reload         key.Binding
-}
-
-func (k homeKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Link, k.Reload}
-}
-
-func (k homeKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom}, {k.Link, k.Reload}}
-}
-
-func newHomeScreen(storePath string) *homeScreen {
-	h := &homeScreen{storePath: storePath, keys: homeKeys{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp: key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDn: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdown", "page down")),
-		Top:    key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
-		Bottom: key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
-		Link:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "link an account")),
-		Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-	}}
+func newHomeScreen(storePath string, now func() time.Time) *homeScreen {
+	if now == nil {
+		now = time.Now
+	}
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = "name, organization or tenant"
+	ti.CharLimit = 128
+	h := &homeScreen{storePath: storePath, now: now, filter: ti, keys: defaultHomeKeys()}
 	h.syncKeys()
 	return h
 }
 
-// setAccounts shows freshly loaded accounts. The cursor stays on the same
-// row number (clamped), which is what a reload after an edit expects.
+// setAccounts shows freshly loaded accounts. The sort and the filter stay;
+// the cursor stays on the same row number (clamped), which is what a reload
+// after an edit expects.
 func (h *homeScreen) setAccounts(accounts []store.Account, bad []*store.RecordError, err error) {
 	h.loaded = true
 	h.err = err
 	if err == nil {
-		h.accounts, h.bad = accounts, bad
+		h.bad = bad
+		h.list.set(accounts)
 		h.table.measure(accounts)
 	}
-	h.table.scrollTo(len(h.accounts))
+	h.table.scrollTo(h.list.len())
 	h.syncKeys()
 }
 
-// empty reports whether Home shows its empty state.
-func (h *homeScreen) empty() bool { return h.loaded && h.err == nil && len(h.accounts) == 0 }
+// total is how many accounts are loaded (filtered or not).
+func (h *homeScreen) total() int { return len(h.list.accounts) }
 
-func (h *homeScreen) syncKeys() {
-	list := len(h.accounts) > 0 && h.err == nil
-	for _, b := range []*key.Binding{&h.keys.Up, &h.keys.Down, &h.keys.PageUp, &h.keys.PageDn, &h.keys.Top, &h.keys.Bottom} {
-		b.SetEnabled(list)
+// empty reports whether Home shows its empty state.
+func (h *homeScreen) empty() bool { return h.loaded && h.err == nil && h.total() == 0 }
+
+// typing reports whether the filter has the keyboard.
+func (h *homeScreen) typing() bool { return h.filter.Focused() }
+
+// selected is the account under the cursor (nil when none is shown).
+func (h *homeScreen) selected() *store.Account {
+	if h.err != nil || h.table.cursor < 0 || h.table.cursor >= h.list.len() {
+		return nil
 	}
-	if h.empty() {
-		h.keys.Link.SetKeys("enter", "n")
-		h.keys.Link.SetHelp("enter", "link an account")
-	} else {
-		h.keys.Link.SetKeys("n")
-		h.keys.Link.SetHelp("n", "link an account")
-	}
-	h.keys.Link.SetEnabled(h.loaded && h.err == nil)
-	h.keys.Reload.SetEnabled(h.loaded)
-	if h.err != nil {
-		h.keys.Reload.SetHelp("r", "try again")
-	} else {
-		h.keys.Reload.SetHelp("r", "reload")
-	}
+	return h.list.at(h.table.cursor)
 }
 
 func (h *homeScreen) Init() tea.Cmd { return nil }
@@ -109,12 +93,49 @@ func (h *homeScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	if !ok {
 		return h, nil
 	}
+	defer h.syncKeys()
+	if h.typing() {
+		return h, h.updateFilter(km)
+	}
 	t := &h.table
 	switch {
+	case key.Matches(km, h.keys.ClearFilter):
+		h.setFilter("")
+		return h, nil
 	case key.Matches(km, h.keys.Link):
 		return h, navigate(flow.LinkRequested{})
 	case key.Matches(km, h.keys.Reload):
 		return h, navigate(flow.ReloadRequested{})
+	case key.Matches(km, h.keys.Filter):
+		return h, h.filter.Focus()
+	case key.Matches(km, h.keys.Sort):
+		h.list.setSort((h.list.sort + 1) % sortCount)
+		t.cursor = 0
+	case key.Matches(km, h.keys.Open):
+		return h, h.onSelected(func(name string) flow.Event { return flow.AccountChosen{Name: name} })
+	case key.Matches(km, h.keys.Verify):
+		return h, h.action(flow.PageVerify)
+	case key.Matches(km, h.keys.Export):
+		return h, h.action(flow.PageExport)
+	case key.Matches(km, h.keys.Rotate):
+		return h, h.action(flow.PageRotate)
+	case key.Matches(km, h.keys.Rename):
+		return h, h.action(flow.PageRename)
+	case key.Matches(km, h.keys.Delete):
+		return h, h.action(flow.PageDelete)
+	default:
+		if !h.move(km) {
+			return h, nil
+		}
+	}
+	t.scrollTo(h.list.len())
+	return h, nil
+}
+
+// move handles the cursor keys; false when km is not one of them.
+func (h *homeScreen) move(km tea.KeyPressMsg) bool {
+	t := &h.table
+	switch {
 	case key.Matches(km, h.keys.Up):
 		t.cursor--
 	case key.Matches(km, h.keys.Down):
@@ -126,20 +147,66 @@ func (h *homeScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	case key.Matches(km, h.keys.Top):
 		t.cursor = 0
 	case key.Matches(km, h.keys.Bottom):
-		t.cursor = len(h.accounts) - 1
+		t.cursor = h.list.len() - 1
 	default:
-		return h, nil
+		return false
 	}
-	t.scrollTo(len(h.accounts))
-	return h, nil
+	t.scrollTo(h.list.len())
+	return true
 }
 
-// Rows taken by the list's surroundings: title and blank line, and the
-// table header; then a blank line and the three lines about the selected
+// updateFilter is a key while the filter has the keyboard: enter keeps the
+// filter and gives the keys back to the list, esc clears it, ↑/↓ move in
+// the list, everything else edits the filter, which applies at once.
+func (h *homeScreen) updateFilter(km tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(km, h.keys.FilterDone):
+		h.filter.Blur()
+		return nil
+	case key.Matches(km, h.keys.FilterCancel):
+		h.filter.Blur()
+		h.setFilter("")
+		return nil
+	case km.String() == "up" || km.String() == "down":
+		h.move(km)
+		return nil
+	}
+	var cmd tea.Cmd
+	h.filter, cmd = h.filter.Update(km)
+	if h.filter.Value() != h.list.filter {
+		h.list.setFilter(h.filter.Value())
+		h.table.cursor = 0
+		h.table.scrollTo(h.list.len())
+	}
+	return cmd
+}
+
+func (h *homeScreen) setFilter(q string) {
+	h.filter.SetValue(q)
+	h.list.setFilter(q)
+	h.table.cursor = 0
+	h.table.scrollTo(h.list.len())
+}
+
+// action opens an action page for the selected account.
+func (h *homeScreen) action(p flow.Page) tea.Cmd {
+	return h.onSelected(func(name string) flow.Event { return flow.AccountActionChosen{Name: name, Action: p} })
+}
+
+func (h *homeScreen) onSelected(event func(name string) flow.Event) tea.Cmd {
+	a := h.selected()
+	if a == nil {
+		return nil
+	}
+	return navigate(event(a.Name))
+}
+
+// Rows taken by the list's surroundings: title and the filter line, and the
+// table header; then a blank line and the four lines about the selected
 // account, which give way to rows when the page is short.
 const (
 	homeChromeRows  = 2 + 1
-	homeDetailRows  = 1 + 3
+	homeDetailRows  = 1 + 4
 	homeMinListRows = 3
 )
 
@@ -151,14 +218,19 @@ func (h *homeScreen) SetSize(width, height int) {
 		rows -= homeDetailRows
 	}
 	h.table.rows = max(1, rows)
-	h.table.scrollTo(len(h.accounts))
+	h.table.scrollTo(h.list.len())
+	h.filter.SetWidth(min(24, max(10, width-30)))
 }
 
 func (h *homeScreen) SetStyles(s uikit.Styles) { h.styles = s }
 
 func (h *homeScreen) KeyMap() help.KeyMap { return h.keys }
 
-func (h *homeScreen) Capturing() bool { return false }
+// Capturing is true while the filter takes the keys (q and ? are text then).
+func (h *homeScreen) Capturing() bool { return h.typing() }
+
+// HandlesBack: esc clears the filter before it leaves anything.
+func (h *homeScreen) HandlesBack() bool { return h.typing() || h.list.filter != "" }
 
 func (h *homeScreen) View() string {
 	s := h.styles
@@ -167,46 +239,83 @@ func (h *homeScreen) View() string {
 		return s.Title.Render("Home") + "\n\n" + s.Muted.Render("Reading the accounts…")
 	case h.err != nil:
 		return h.errorView()
-	case len(h.accounts) == 0:
+	case h.total() == 0:
 		return h.emptyView()
 	}
+	now := h.now()
 	var b strings.Builder
-	b.WriteString(s.Title.Render(fmt.Sprintf("Linked accounts (%d)", len(h.accounts))))
-	if len(h.bad) > 0 {
-		// Replaces the blank line under the title: the list keeps its height.
-		b.WriteString("\n" + s.Warn.Render(truncate(badRecordsLine(h.bad), h.width)))
-	} else {
-		b.WriteString("\n")
+	b.WriteString(truncate(s.Title.Render(fmt.Sprintf("Linked accounts (%d)", h.total()))+
+		s.Muted.Render("  sorted by "+h.list.sort.String()), h.width))
+	b.WriteString("\n" + h.filterLine())
+	b.WriteString("\n" + h.table.view(s, &h.list, h.width, now))
+	if h.list.len() == 0 {
+		b.WriteString("\n" + s.Muted.Render(truncate("  No account matches; esc clears.", h.width)))
 	}
-	b.WriteString("\n" + h.table.view(s, h.accounts, h.width))
 	if !h.detail {
 		return b.String()
 	}
-	for i := h.table.offset + h.table.rows; i > len(h.accounts); i-- {
+	shown := max(h.list.len(), 1)
+	for i := h.table.offset + h.table.rows; i > shown; i-- {
 		b.WriteString("\n") // keep the detail lines at the bottom
 	}
-	b.WriteString("\n\n" + h.selectedView())
+	b.WriteString("\n\n" + h.selectedView(now))
 	return b.String()
 }
 
-// selectedView spells out the account under the cursor in full: the table
-// cuts long names and shows only the start of the tenant ID.
-func (h *homeScreen) selectedView() string {
+// filterLine is the line under the title: the filter while one is typed or
+// set, else the warning about unreadable records, else blank.
+func (h *homeScreen) filterLine() string {
 	s := h.styles
-	if h.table.cursor < 0 || h.table.cursor >= len(h.accounts) {
+	switch {
+	case h.typing():
+		return truncate(s.Key.Render("/ ")+h.filter.View()+s.Muted.Render(fmt.Sprintf("  %d of %d", h.list.len(), h.total())), h.width)
+	case h.list.filter != "":
+		return truncate(s.Muted.Render("filter: ")+s.Text.Render(safetext.Line(h.filter.Value()))+
+			s.Muted.Render(fmt.Sprintf("  %d of %d · esc clears", h.list.len(), h.total())), h.width)
+	case len(h.bad) > 0:
+		return s.Warn.Render(truncate(badRecordsLine(h.bad), h.width))
+	}
+	return ""
+}
+
+// selectedView spells out the account under the cursor in full: the table
+// cuts long names and may hide the organization, tenant and last check.
+func (h *homeScreen) selectedView(now time.Time) string {
+	s := h.styles
+	a := h.selected()
+	if a == nil {
 		return ""
 	}
-	a := h.accounts[h.table.cursor]
-	mark, text := statusText(a)
+	mark, text := statusText(*a)
+	e, at := expiryOf(*a, now)
+	cert := expiryStyle(s, e).Render(expiryWords(e, at, now))
+	if _, ok := a.PendingCredential(); ok {
+		cert += s.Warn.Render(" · rotation under way")
+	}
 	lines := []string{
 		s.Text.Bold(true).Render(safetext.Line(a.Name)) + "  " + statusStyle(s, a.Status).Render(mark+" "+text),
 		s.Muted.Render("org    ") + s.Code.Render(safetext.Line(a.Organization)),
 		s.Muted.Render("tenant ") + s.Code.Render(safetext.Line(a.TenantID)),
+		s.Muted.Render("cert   ") + cert + s.Muted.Render(" · last verified "+verifiedText(*a)),
 	}
 	for i, ln := range lines {
 		lines[i] = truncate(ln, h.width)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// expiryWords is the expiry as a sentence for the lines under the table.
+func expiryWords(e expiry, at, now time.Time) string {
+	date := at.UTC().Format("2006-01-02")
+	switch e {
+	case expiryNone:
+		return "no active certificate"
+	case expiryExpired:
+		return "✗ expired on " + date
+	case expirySoon:
+		return "! expires " + date + " (" + strings.TrimPrefix(expiryText(e, at, now), "! ") + ")"
+	}
+	return "expires " + date
 }
 
 func (h *homeScreen) emptyView() string {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -12,7 +13,9 @@ import (
 )
 
 // accountTable draws the accounts as a table, rendering only the rows that
-// fit: drawing costs the same for 10 accounts as for 10,000.
+// fit: drawing costs the same for 10 accounts as for 10,000. It reads only
+// the account records (the expiry is in them): no key or certificate is
+// decoded to draw.
 type accountTable struct {
 	rows   int // visible rows (without the header)
 	cursor int
@@ -22,8 +25,8 @@ type accountTable struct {
 	need columns
 }
 
-// column widths of the table; see columnWidths.
-type columns struct{ name, org, tenant, status int }
+// columns are the widths of the table's columns; 0 hides a column.
+type columns struct{ name, org, tenant, status, verified, expiry int }
 
 const (
 	colGap     = 1
@@ -31,16 +34,21 @@ const (
 	guidWidth  = 36
 	// shortStatus fits every short status ("· not verified", "✗ failed").
 	shortStatus = 14
+	dateWidth   = len("2006-01-02")
+	// expiryWidth fits "! in 30 days", "✗ expired" and a date.
+	expiryWidth = 12
 )
 
 // measure records how wide the longest name, organization and status are.
 // It runs once per load over every account, so it allocates nothing.
 func (t *accountTable) measure(accounts []store.Account) {
-	t.need = columns{name: len("NAME"), org: len("ORGANIZATION"), tenant: guidWidth, status: shortStatus}
-	for _, a := range accounts {
+	t.need = columns{name: len("NAME"), org: len("ORGANIZATION"), tenant: guidWidth, status: shortStatus,
+		verified: dateWidth, expiry: expiryWidth}
+	for i := range accounts {
+		a := &accounts[i]
 		t.need.name = max(t.need.name, cellWidth(safetext.Line(a.Name)))
 		t.need.org = max(t.need.org, cellWidth(safetext.Line(a.Organization)))
-		t.need.status = max(t.need.status, statusWidth(a))
+		t.need.status = max(t.need.status, statusWidth(*a))
 	}
 }
 
@@ -65,36 +73,41 @@ func cellWidth(s string) int {
 	return len(s)
 }
 
-// columnWidths shares width between the columns. Name and organization
-// start at a minimum and grow in turns, one cell each, up to what the
-// longest value needs (capped: a 64-character name must not push the rest
-// out). Status and tenant only grow when they can grow whole: the status
-// column shows "✗ failed" until "✗ failed at step …" fits, the tenant its
-// first 8 characters until the whole GUID does. On narrow pages the tenant
-// column goes: the lines under the table show it.
+// columnWidths shares width between the columns. Name, status and expiry
+// always show; the organization joins when it fits. Name and organization
+// then grow in turns, one cell each, up to what the longest value needs
+// (capped: a 64-character name must not push the rest out). The tenant and
+// the last verification join only after that, where there is room: the
+// lines under the table spell out the selected account in full. Last, the
+// status grows to "✗ failed at step …" and the tenant to the whole GUID,
+// each only when it can grow whole.
 func columnWidths(width int, need columns) columns {
 	need.name, need.org = min(need.name, 24), min(need.org, 32)
-	avail := width - cursorMark - 3*colGap
-	c := columns{name: min(need.name, 10), org: min(need.org, 12), tenant: 9, status: shortStatus}
-	if avail < c.name+c.org+c.tenant+c.status {
-		c.tenant = 0
-		avail += colGap
+	c := columns{name: min(need.name, 10), status: shortStatus, expiry: expiryWidth}
+	left := width - cursorMark - (c.name + colGap + c.status + colGap + c.expiry)
+	join := func(w *int, n int) {
+		if left >= n+colGap {
+			*w = n
+			left -= n + colGap
+		}
 	}
-	extra := avail - (c.name + c.org + c.tenant + c.status)
-	for extra > 0 && (c.name < need.name || c.org < need.org) {
+	join(&c.org, min(need.org, 12))
+	for left > 0 && (c.name < need.name || (c.org > 0 && c.org < need.org)) {
 		if c.name < need.name {
 			c.name++
-			extra--
+			left--
 		}
-		if extra > 0 && c.org < need.org {
+		if left > 0 && c.org > 0 && c.org < need.org {
 			c.org++
-			extra--
+			left--
 		}
 	}
-	if d := need.status - c.status; d > 0 && d <= extra {
-		c.status, extra = need.status, extra-d
+	join(&c.tenant, 9)
+	join(&c.verified, dateWidth)
+	if d := need.status - c.status; d > 0 && d <= left {
+		c.status, left = need.status, left-d
 	}
-	if c.tenant > 0 && guidWidth-c.tenant <= extra {
+	if c.tenant > 0 && guidWidth-c.tenant <= left {
 		c.tenant = guidWidth
 	}
 	return c
@@ -116,42 +129,56 @@ func (t *accountTable) scrollTo(total int) {
 	t.offset = max(0, min(t.offset, total-t.rows))
 }
 
-// view draws the header and the visible rows.
-func (t *accountTable) view(s uikit.Styles, accounts []store.Account, width int) string {
+// view draws the header and the visible rows of list.
+func (t *accountTable) view(s uikit.Styles, list *accountList, width int, now time.Time) string {
 	c := columnWidths(width, t.need)
 	var b strings.Builder
-	b.WriteString(s.Muted.Render(strings.Repeat(" ", cursorMark) +
-		row(c, "NAME", "ORGANIZATION", "TENANT") + "STATUS"))
-	end := min(len(accounts), t.offset+t.rows)
+	header := strings.Repeat(" ", cursorMark) + row(c, "NAME", "ORGANIZATION", "TENANT") +
+		pad("STATUS", c.status) + strings.Repeat(" ", colGap)
+	if c.verified > 0 {
+		header += pad("VERIFIED", c.verified) + strings.Repeat(" ", colGap)
+	}
+	b.WriteString(s.Muted.Render(header + "EXPIRES"))
+	end := min(list.len(), t.offset+t.rows)
+	gap := strings.Repeat(" ", colGap)
 	for i := t.offset; i < end; i++ {
-		a := accounts[i]
-		status := statusCell(s, a, c.status)
+		a := list.at(i)
 		// Stored text is drawn only after escapes and controls are gone.
 		line := row(c, safetext.Line(a.Name), safetext.Line(a.Organization),
 			shortTenant(safetext.Line(a.TenantID), c.tenant))
 		b.WriteString("\n")
 		if i == t.cursor {
-			b.WriteString(s.Selected.Render("› "+line) + status)
+			b.WriteString(s.Selected.Render("› " + line))
 		} else {
-			b.WriteString("  " + s.Text.Render(line) + status)
+			b.WriteString("  " + s.Text.Render(line))
 		}
+		b.WriteString(statusCell(s, *a, c.status) + gap)
+		if c.verified > 0 {
+			b.WriteString(s.Muted.Render(pad(verifiedText(*a), c.verified)) + gap)
+		}
+		b.WriteString(expiryCell(s, *a, now))
 	}
 	return b.String()
 }
 
-// row lays out the plain cells of one row; the status cell is appended by
-// the caller because it carries its own colour.
+// row lays out the plain cells of one row; the status and dates are
+// appended by the caller because they carry their own colours.
 func row(c columns, name, org, tenant string) string {
-	cell := func(s string, w int) string {
-		s = ansi.Truncate(s, w, "…")
-		return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
-	}
 	gap := strings.Repeat(" ", colGap)
-	out := cell(name, c.name) + gap + cell(org, c.org) + gap
+	out := pad(name, c.name) + gap
+	if c.org > 0 {
+		out += pad(org, c.org) + gap
+	}
 	if c.tenant > 0 {
-		out += cell(tenant, c.tenant) + gap
+		out += pad(tenant, c.tenant) + gap
 	}
 	return out
+}
+
+// pad cuts s to w cells (with an ellipsis) and pads it to exactly w.
+func pad(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(0, w-cellWidth(s)))
 }
 
 // shortTenant shows the tenant GUID whole when it fits, else its first 8
@@ -182,15 +209,44 @@ func statusText(a store.Account) (mark, text string) {
 	}
 }
 
-// statusCell is the status column of a row, coloured. Where "failed at step
-// X" does not fit, it says "failed": the line under the table names the step.
+// statusCell is the status column of a row, coloured and padded to width.
+// Where "failed at step X" does not fit, it says "failed": the lines under
+// the table name the step.
 func statusCell(s uikit.Styles, a store.Account, width int) string {
 	mark, text := statusText(a)
 	cell := mark + " " + text
 	if ansi.StringWidth(cell) > width && a.Status == store.StatusFailed {
 		cell = mark + " failed"
 	}
-	return statusStyle(s, a.Status).Render(ansi.Truncate(cell, width, "…"))
+	return statusStyle(s, a.Status).Render(pad(cell, width))
+}
+
+// verifiedText is the day of the last verification, or "never".
+func verifiedText(a store.Account) string {
+	if a.LastVerified.IsZero() {
+		return "never"
+	}
+	return a.LastVerified.UTC().Format("2006-01-02")
+}
+
+// expiryCell is the certificate's end: amber within 30 days, red once
+// past, and in words either way.
+func expiryCell(s uikit.Styles, a store.Account, now time.Time) string {
+	e, at := expiryOf(a, now)
+	return expiryStyle(s, e).Render(expiryText(e, at, now))
+}
+
+// expiryStyle colours an expiry.
+func expiryStyle(s uikit.Styles, e expiry) lipgloss.Style {
+	switch e {
+	case expiryExpired:
+		return s.Bad
+	case expirySoon:
+		return s.Warn
+	case expiryNone:
+		return s.Muted
+	}
+	return s.Text
 }
 
 // statusStyle colours a verification status.

@@ -58,9 +58,11 @@ func TestColumnWidthsFitEveryWidth(t *testing.T) {
 	for _, need := range []columns{tbl.need, long.need} {
 		for w := 43; w <= 250; w++ {
 			c := columnWidths(w, need)
-			used := cursorMark + c.name + c.org + c.status + 2*colGap
-			if c.tenant > 0 {
-				used += c.tenant + colGap
+			used := cursorMark + c.name + colGap + c.status + colGap + c.expiry
+			for _, opt := range []int{c.org, c.tenant, c.verified} {
+				if opt > 0 {
+					used += opt + colGap
+				}
 			}
 			if used > w {
 				t.Fatalf("width %d: columns use %d (%+v)", w, used, c)
@@ -76,11 +78,14 @@ func TestColumnWidthsFitEveryWidth(t *testing.T) {
 			}
 		}
 	}
-	if c := columnWidths(43, tbl.need); c.tenant != 0 || c.name < len("northwind") {
-		t.Errorf("60-column terminal: %+v (want no tenant column, whole names)", c)
+	if c := columnWidths(43, tbl.need); c.tenant != 0 || c.name < len("northwind") || c.expiry != expiryWidth {
+		t.Errorf("60-column terminal: %+v (want no tenant column, whole names, the expiry)", c)
 	}
-	if c := columnWidths(63, tbl.need); c.tenant != 9 || c.org < len("contoso.onmicrosoft.com") {
-		t.Errorf("80-column terminal: %+v (want the tenant's start and room for contoso.onmicrosoft.com)", c)
+	if c := columnWidths(63, tbl.need); c.org < len("contoso.onmicrosoft.com") || c.expiry != expiryWidth {
+		t.Errorf("80-column terminal: %+v (want room for contoso.onmicrosoft.com and the expiry)", c)
+	}
+	if c := columnWidths(100, tbl.need); c.tenant == 0 || c.verified == 0 {
+		t.Errorf("100-column page: %+v (want the tenant and the last verification)", c)
 	}
 	if c := columnWidths(200, tbl.need); c.tenant != 36 || c.status != ansi.StringWidth("✗ failed at step grant-admin-consent") {
 		t.Errorf("wide terminal: %+v", c)

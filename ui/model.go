@@ -38,6 +38,8 @@ type Deps struct {
 	// (a draft in the store). It is asked once, at start: when it says yes,
 	// xops opens on the wizard, which offers to resume it.
 	ResumeDraft func() (bool, error)
+	// Now is the clock Home reads certificate expiry against (nil: time.Now).
+	Now func() time.Time
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -92,7 +94,7 @@ func New(d Deps) *Model {
 		},
 	}
 	m.picker = newPickerScreen()
-	m.home = newHomeScreen(d.StorePath)
+	m.home = newHomeScreen(d.StorePath, d.Now)
 	m.integrations = newIntegrationsScreen()
 	m.microsoft = newMicrosoftScreen()
 	m.settings = newSettingsScreen(d)
@@ -357,9 +359,12 @@ func (m *Model) syncKeys() {
 		m.keys.Prev.SetHelp("shift+tab", "previous section")
 	}
 	if page := m.page(); page != nil && page.Capturing() {
-		// The page takes every printable key: q and ? are text now.
+		// The page takes every key but ctrl+c: q and ? are text now, and
+		// tab is the page's (a field's), not the side navigation's.
 		m.keys.Quit.SetEnabled(false)
 		m.keys.Help.SetEnabled(false)
+		m.keys.Next.SetEnabled(false)
+		m.keys.Prev.SetEnabled(false)
 	} else {
 		m.keys.Quit.SetEnabled(true)
 		m.keys.Help.SetEnabled(true)

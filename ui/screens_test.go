@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
@@ -104,11 +105,11 @@ func TestHomeEmptyStateOffersToLink(t *testing.T) {
 func TestHomeLinkKeyWithAccounts(t *testing.T) {
 	t.Parallel()
 	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 80, 24)
-	hs.keys("enter") // enter on a row is for details (a later issue): nothing happens
-	if hs.page() != flow.PageHome {
-		t.Fatalf("enter on a row: page = %v", hs.page())
+	hs.keys("enter") // enter on a row opens its details
+	if hs.page() != flow.PageAccount {
+		t.Fatalf("enter on a row: page = %v, want the account's details", hs.page())
 	}
-	hs.keys("n")
+	hs.keys("esc", "n")
 	if hs.page() != flow.PageMicrosoft {
 		t.Fatalf("n: page = %v, want Microsoft", hs.page())
 	}
@@ -124,7 +125,7 @@ func TestHomeRendersOnlyVisibleRows(t *testing.T) {
 	if rows != hs.m.home.table.rows+1 { // visible rows plus the selected-account lines
 		t.Fatalf("%d account names drawn, want %d", rows, hs.m.home.table.rows+1)
 	}
-	out := hs.m.home.table.view(hs.m.styles, fs.accounts, 63)
+	out := hs.m.home.table.view(hs.m.styles, &hs.m.home.list, 63, time.Now())
 	if n := strings.Count(out, "\n"); n != hs.m.home.table.rows {
 		t.Fatalf("table drew %d rows, want %d", n, hs.m.home.table.rows)
 	}

@@ -64,8 +64,8 @@ func TestProgramLinkedStoreOpensHome(t *testing.T) {
 	if m.state.At.Page != flow.PageHome || !m.state.Linked {
 		t.Fatalf("final page %v, linked %v; want Home, linked", m.state.At.Page, m.state.Linked)
 	}
-	if len(m.home.accounts) != 1 || m.home.accounts[0].Name != "contoso" {
-		t.Fatalf("Home lists %+v", m.home.accounts)
+	if len(m.home.list.accounts) != 1 || m.home.list.accounts[0].Name != "contoso" {
+		t.Fatalf("Home lists %+v", m.home.list.accounts)
 	}
 }
 
@@ -97,8 +97,8 @@ func TestProgramRealStore(t *testing.T) {
 	if final.state.At.Page != flow.PageHome {
 		t.Fatalf("final page %v, want Home (the picker gives way once an account is linked)", final.state.At.Page)
 	}
-	if len(final.home.accounts) != 1 || final.home.accounts[0].Status != store.StatusUnverified {
-		t.Fatalf("Home lists %+v", final.home.accounts)
+	if len(final.home.list.accounts) != 1 || final.home.list.accounts[0].Status != store.StatusUnverified {
+		t.Fatalf("Home lists %+v", final.home.list.accounts)
 	}
 
 	// A second start on the same file opens on Home straight away.

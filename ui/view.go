@@ -122,10 +122,20 @@ func (m *Model) helpView() string {
 			items = append(items, b)
 		}
 	}
-	hm := m.help
-	hm.SetWidth(0) // measured here instead
-	out := hm.ShortHelpView(items)
-	for ansi.StringWidth(out) > m.lay.width {
+	// Measure each item once (plain text: the styles add no width) and drop
+	// by arithmetic, then render once: re-rendering per dropped key cost
+	// more than the whole page on every keystroke.
+	sepW := ansi.StringWidth(m.help.ShortSeparator)
+	widths := make([]int, len(items))
+	total := 0
+	for i, b := range items {
+		widths[i] = ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+		total += widths[i]
+		if i > 0 {
+			total += sepW
+		}
+	}
+	for total > m.lay.width {
 		drop := -1
 		for i := len(items) - 1; i >= 0; i-- {
 			if k := items[i].Keys(); len(k) > 0 && k[0] != "?" && k[0] != "q" {
@@ -136,10 +146,16 @@ func (m *Model) helpView() string {
 		if drop < 0 {
 			break
 		}
+		total -= widths[drop]
+		if len(items) > 1 {
+			total -= sepW
+		}
 		items = append(items[:drop], items[drop+1:]...)
-		out = hm.ShortHelpView(items)
+		widths = append(widths[:drop], widths[drop+1:]...)
 	}
-	return out
+	hm := m.help
+	hm.SetWidth(0) // measured here instead
+	return hm.ShortHelpView(items)
 }
 
 // fullHelpView lists every enabled key, in as many columns as the width

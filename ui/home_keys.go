@@ -1,0 +1,91 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// homeKeys are Home's keys; which are enabled depends on what Home shows,
+// so the help bar only offers what works.
+type homeKeys struct {
+	Up, Down       key.Binding
+	PageUp, PageDn key.Binding
+	Top, Bottom    key.Binding
+	Open           key.Binding // the details of the selected account
+	Filter, Sort   key.Binding
+	ClearFilter    key.Binding // esc with a filter set
+	FilterDone     key.Binding // while typing the filter
+	FilterCancel   key.Binding
+	// The actions on the selected account.
+	Verify, Export, Rotate, Rename, Delete key.Binding
+	Link                                   key.Binding // enter on the empty state, n with accounts
+	Reload                                 key.Binding
+}
+
+func defaultHomeKeys() homeKeys {
+	return homeKeys{
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDn:       key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdown", "page down")),
+		Top:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear the filter")),
+		FilterDone:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the filter")),
+		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear the filter")),
+		Verify:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
+		Export:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
+		Rotate:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "rotate")),
+		Rename:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "rename")),
+		Delete:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Link:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "link an account")),
+		Reload:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+	}
+}
+
+func (k homeKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.FilterDone, k.FilterCancel, k.Open, k.Filter, k.ClearFilter, k.Sort,
+		k.Verify, k.Export, k.Rotate, k.Rename, k.Delete, k.Link, k.Reload}
+}
+
+func (k homeKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom},
+		{k.Open, k.Filter, k.ClearFilter, k.FilterDone, k.FilterCancel, k.Sort},
+		{k.Verify, k.Export, k.Rotate, k.Rename, k.Delete},
+		{k.Link, k.Reload},
+	}
+}
+
+func (h *homeScreen) syncKeys() {
+	k := &h.keys
+	typing := h.typing()
+	list := h.total() > 0 && h.err == nil && !typing
+	row := list && h.list.len() > 0
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDn, &k.Top, &k.Bottom} {
+		b.SetEnabled(row)
+	}
+	for _, b := range []*key.Binding{&k.Open, &k.Verify, &k.Export, &k.Rotate, &k.Rename, &k.Delete} {
+		b.SetEnabled(row)
+	}
+	k.Filter.SetEnabled(list)
+	k.Sort.SetEnabled(list)
+	k.Sort.SetHelp("s", "sort: "+((h.list.sort+1)%sortCount).String())
+	k.ClearFilter.SetEnabled(!typing && h.list.filter != "")
+	k.FilterDone.SetEnabled(typing)
+	k.FilterCancel.SetEnabled(typing)
+	if h.empty() {
+		k.Link.SetKeys("enter", "n")
+		k.Link.SetHelp("enter", "link an account")
+	} else {
+		k.Link.SetKeys("n")
+		k.Link.SetHelp("n", "link an account")
+	}
+	k.Link.SetEnabled(h.loaded && h.err == nil && !typing)
+	k.Reload.SetEnabled(h.loaded && !typing)
+	if h.err != nil {
+		k.Reload.SetHelp("r", "try again")
+	} else {
+		k.Reload.SetHelp("r", "reload")
+	}
+}
