@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -28,6 +29,15 @@ var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 var testCred = sync.OnceValues(func() (*certs.Credential, error) {
 	return certs.Generate(context.Background(), certs.Request{CommonName: "test", KeySize: 2048, Days: 365, Now: fixedNow})
 })
+
+// TestMain makes the shared test key before any test starts its clock: RSA
+// generation under -race on a busy machine can take seconds.
+func TestMain(m *testing.M) {
+	if _, err := testCred(); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
 
 // memStore keeps drafts and keys in memory.
 type memStore struct {
@@ -238,7 +248,7 @@ func (h *harness) dispatch(msg tea.Msg) {
 // pump feeds messages back until cond holds (or fails after a while).
 func (h *harness) pump(cond func() bool) {
 	h.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for !cond() {
 		select {
 		case msg := <-h.msgs:
