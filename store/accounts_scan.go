@@ -25,7 +25,9 @@ func (s *Store) Accounts() (accounts []Account, bad []*RecordError, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
 		keys, ids, raws := indexedRecords(tx)
 		decoded, errs := decodeAccounts(ids, raws)
-		accounts = make([]Account, 0, len(keys))
+		// The readable accounts move down over the unreadable ones, in
+		// place: a second array of 10,000 accounts would cost megabytes.
+		accounts = decoded[:0]
 		for i := range keys {
 			switch {
 			case raws[i] == nil:
@@ -41,6 +43,7 @@ func (s *Store) Accounts() (accounts []Account, bad []*RecordError, err error) {
 				accounts = append(accounts, decoded[i])
 			}
 		}
+		clear(decoded[len(accounts):]) // no hidden references to what was dropped
 		return nil
 	})
 	if err != nil {

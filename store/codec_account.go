@@ -284,7 +284,7 @@ func setEmpty(slice any) {
 	case *[]CheckRecord:
 		*s = make([]CheckRecord, 0, 8) // a verification has eight checks
 	case *[]Credential:
-		*s = make([]Credential, 0, 2) // the active one, and one during a rotation
+		*s = make([]Credential, 0, 1) // the active one (a rotation adds one)
 	}
 }
 
