@@ -26,3 +26,30 @@ func TestRewrapPEMStaysValid(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificatePathEditedAndExtensionChecked(t *testing.T) {
+	t.Parallel()
+	h, _, _ := newTestWizard(t, 63, 21)
+	toCertificate(h, "contoso")
+	h.press("e")
+	if !h.m.Capturing() {
+		t.Fatal("editing the path does not capture keys")
+	}
+	for range len(".cer") {
+		h.press("backspace")
+	}
+	h.typeText(".txt")
+	h.press("enter")
+	h.pump(func() bool { return strings.HasSuffix(h.m.st.CertPath, "contoso.txt") })
+	h.pump(func() bool {
+		for _, s := range h.statuses() {
+			if strings.Contains(s, "Entra only takes .cer, .pem or .crt files") {
+				return true
+			}
+		}
+		return false
+	})
+	if h.m.Capturing() {
+		t.Error("still capturing after enter")
+	}
+}

@@ -3,11 +3,14 @@ package wizard
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui/uikit"
 	"github.com/xops/xops/ui/verifyview"
@@ -203,8 +206,12 @@ func (m *Model) certWritten(msg certWrittenMsg) tea.Cmd {
 	case msg.err != nil:
 		return m.apply(wizard.CertificateFailed{Err: msg.err.Error()})
 	}
-	return tea.Batch(m.apply(wizard.CertificateWritten{Path: msg.path}),
-		uikit.Status("Certificate saved to "+msg.path, false))
+	text := "Certificate saved to " + safetext.Line(msg.path)
+	if ext := strings.ToLower(filepath.Ext(msg.path)); ext != ".cer" && ext != ".pem" && ext != ".crt" {
+		// Entra's upload dialog only offers these.
+		text += " — Entra only takes .cer, .pem or .crt files: rename it before uploading"
+	}
+	return tea.Batch(m.apply(wizard.CertificateWritten{Path: msg.path}), uikit.Status(text, false))
 }
 
 // draftLoaded opens the wizard: fresh, or with the question whether to
