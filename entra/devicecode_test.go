@@ -12,6 +12,10 @@ import (
 	"github.com/xops/xops/entra/sandbox"
 )
 
+// The device-code and setup tests run their top level one after another,
+// before the package's parallel tests start: several of those time their
+// retries, and a crowd of sandboxes on two cores would starve them.
+
 // startSandbox starts a tenant whose admin approves at once.
 func startSandbox(t testing.TB) *sandbox.Sandbox {
 	t.Helper()
@@ -47,7 +51,6 @@ func signIn(t testing.TB, sb *sandbox.Sandbox) *entra.AdminSession {
 // The prompt arrives before the token, with everything a screen shows; the
 // session names the tenant and the admin, and never prints its token.
 func TestDeviceCodeSignIn(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sb.SetAdmin(sandbox.Admin{UPN: "alex@contoso-sandbox.onmicrosoft.com", ApproveAfter: 200 * time.Millisecond})
 	var prompts []entra.DeviceCodePrompt
@@ -91,7 +94,6 @@ func TestDeviceCodeSignIn(t *testing.T) {
 // Entra may name granted Graph permissions by their short names: the
 // sign-in still succeeds (MSAL would take them for declined scopes).
 func TestDeviceCodeShortScopeNames(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sb.SetAdmin(sandbox.Admin{ShortScopes: true})
 	sess, err := signer(sb).Run(t.Context(), nil)
@@ -102,7 +104,6 @@ func TestDeviceCodeShortScopeNames(t *testing.T) {
 
 // Every way the sign-in fails is named, with its way out.
 func TestDeviceCodeFailures(t *testing.T) {
-	t.Parallel()
 	cases := []struct {
 		name    string
 		admin   sandbox.Admin
@@ -152,7 +153,6 @@ func TestDeviceCodeFailures(t *testing.T) {
 
 // Cancelling while the code is shown stops the polling with "cancelled".
 func TestDeviceCodeCancel(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sb.SetAdmin(sandbox.Admin{ApproveAfter: -1})
 	ctx, cancel := context.WithCancel(t.Context())
@@ -167,7 +167,6 @@ func TestDeviceCodeCancel(t *testing.T) {
 
 // A code approved by hand (ApproveDeviceCode) completes the sign-in.
 func TestDeviceCodeApprovedByHand(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sb.SetAdmin(sandbox.Admin{ApproveAfter: -1})
 	sess, err := signer(sb).Run(t.Context(), func(p entra.DeviceCodePrompt) {
@@ -180,7 +179,6 @@ func TestDeviceCodeApprovedByHand(t *testing.T) {
 
 // The login host down: a network problem naming the host, not a setup fault.
 func TestDeviceCodeNetwork(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	d := signer(sb)
 	_ = sb.Close()

@@ -35,7 +35,6 @@ func apply(t testing.TB, ctx context.Context, sb *sandbox.Sandbox, sess *entra.A
 // The whole setup on a fresh tenant: every step reported, the ids kept, one
 // object of each kind created, and the result verifies.
 func TestSetupHappyPath(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	good, _ := credentials(t)
@@ -87,7 +86,6 @@ func TestSetupHappyPath(t *testing.T) {
 
 // Running the setup again changes nothing and creates nothing.
 func TestSetupIdempotent(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	good, _ := credentials(t)
@@ -117,7 +115,6 @@ func TestSetupIdempotent(t *testing.T) {
 // A second certificate (a new key after a lost draft) joins the app's
 // keys; the first one stays, since PATCH replaces the whole array.
 func TestSetupKeepsOtherCertificates(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	good, other := credentials(t)
@@ -143,7 +140,6 @@ func TestSetupKeepsOtherCertificates(t *testing.T) {
 // An admin without the role for a step is told which role it takes, after
 // the steps their role allows are done.
 func TestSetupMissingRole(t *testing.T) {
-	t.Parallel()
 	cases := []struct {
 		name  string
 		roles []string
@@ -175,7 +171,6 @@ func TestSetupMissingRole(t *testing.T) {
 
 // A tenant without Exchange Online is named before anything is created.
 func TestSetupNoExchange(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sb.SetExchangeOnline(false)
 	sess := signIn(t, sb)
@@ -194,7 +189,6 @@ func TestSetupNoExchange(t *testing.T) {
 // Entra replicates a new app before its service principal can be made:
 // the setup waits it out, and verification rides out the propagation.
 func TestSetupRidesOutReplication(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sb.SetPropagationDelay(300 * time.Millisecond)
 	sess := signIn(t, sb)
@@ -217,7 +211,6 @@ func TestSetupRidesOutReplication(t *testing.T) {
 // without a second app, service principal or assignment; the inventory of
 // the stopped run says what exists and what the guided path still needs.
 func TestSetupResumesAfterEachStep(t *testing.T) {
-	t.Parallel()
 	steps := []entra.SetupStepID{entra.SetupApp, entra.SetupServicePrincipal, entra.SetupConsent, entra.SetupGlobalReader}
 	missing := map[entra.SetupStepID][]entra.Step{
 		entra.SetupApp:              {entra.StepRegisterApp, entra.StepGrantAdminConsent, entra.StepAssignGlobalReader},
@@ -268,7 +261,6 @@ func TestSetupResumesAfterEachStep(t *testing.T) {
 
 // Progress from another tenant is refused rather than half-applied here.
 func TestSetupWrongTenant(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	good, _ := credentials(t)
@@ -282,7 +274,6 @@ func TestSetupWrongTenant(t *testing.T) {
 
 // Unique names are stable, distinct for distinct names, and Graph-safe.
 func TestAppUniqueName(t *testing.T) {
-	t.Parallel()
 	a, b := entra.AppUniqueName("Contoso Prod"), entra.AppUniqueName(" Contoso Prod ")
 	if a != b || !strings.HasPrefix(a, "xops-contoso-prod-") {
 		t.Errorf("%q vs %q", a, b)
@@ -309,7 +300,6 @@ func TestAppUniqueName(t *testing.T) {
 // Graph down (503) is retried for a while, then reported as the service's
 // trouble, naming the host, not as anyone's mistake.
 func TestSetupGraphDown(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	sb.SetFault(sandbox.ServiceGraph, sandbox.Fault{Status: 503})
@@ -326,7 +316,6 @@ func TestSetupGraphDown(t *testing.T) {
 
 // A sign-in whose token has expired meanwhile is told to sign in anew.
 func TestSetupSessionExpired(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	sb.SetClockSkew(3 * time.Hour)
@@ -342,7 +331,6 @@ func TestSetupSessionExpired(t *testing.T) {
 // In a tenant where many apps hold Exchange consent, the lookup follows
 // Graph's pages to find ours, and a re-run grants nothing twice.
 func TestSetupFindsConsentOnALaterPage(t *testing.T) {
-	t.Parallel()
 	sb := startSandbox(t)
 	sess := signIn(t, sb)
 	good, _ := credentials(t)
