@@ -78,7 +78,7 @@ func (d *DeviceCodeSignIn) Run(ctx context.Context, onPrompt func(DeviceCodeProm
 		return nil, d.classify(ctx, err, time.Time{})
 	}
 	prompt := DeviceCodePrompt{
-		UserCode: dc.Result.UserCode, VerificationURL: dc.Result.VerificationURL,
+		UserCode: serverText(dc.Result.UserCode), VerificationURL: serverText(dc.Result.VerificationURL),
 		Message: serverText(dc.Result.Message), ExpiresAt: dc.Result.ExpiresOn,
 	}
 	if onPrompt != nil {
@@ -90,16 +90,24 @@ func (d *DeviceCodeSignIn) Run(ctx context.Context, onPrompt func(DeviceCodeProm
 	}
 	sess, err := SessionFromToken(res.AccessToken)
 	if err != nil {
-		return nil, &SignInError{Problem: SignInRefused, Message: "Entra's sign-in token could not be read: " + serverText(err.Error()), Hint: "try again", Err: err}
+		// Graph's token need not be a JWT; the id token says who signed in.
+		sess = &AdminSession{token: res.AccessToken}
 	}
+	id := res.IDToken
 	if sess.TenantID == "" {
-		sess.TenantID = res.IDToken.TenantID
+		sess.TenantID = strings.ToLower(id.TenantID)
+	}
+	if sess.UserObjectID == "" {
+		sess.UserObjectID = id.Oid
 	}
 	if sess.UserPrincipalName == "" {
-		sess.UserPrincipalName = res.IDToken.PreferredUsername
+		sess.UserPrincipalName = serverText(firstNonEmpty(id.UPN, id.PreferredUsername))
+	}
+	if sess.ExpiresOn.IsZero() {
+		sess.ExpiresOn = res.ExpiresOn
 	}
 	if sess.TenantID == "" {
-		return nil, &SignInError{Problem: SignInRefused, Message: "Entra's sign-in token names no tenant", Hint: "sign in with a work account of the tenant to link"}
+		return nil, &SignInError{Problem: SignInRefused, Message: "Entra's sign-in names no tenant", Hint: "sign in with a work account of the tenant to link"}
 	}
 	return sess, nil
 }
