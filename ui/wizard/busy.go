@@ -14,28 +14,34 @@ import (
 // The key generation and saving pages: a spinner while the work runs, the
 // error and a retry when it fails.
 
-var (
-	retryKey  = binding("r", "try again", "r")
-	cancelKey = binding("esc", "cancel", "esc")
-	backKey   = binding("esc", "back", "esc")
-)
+// busyKeys are the keys of the key-generation and saving pages.
+type busyKeys struct {
+	Retry, Cancel, Back key.Binding
+}
 
-func busyKeys(st wizard.State) keyList {
-	r := retryKey
-	r.SetEnabled(!st.Busy && st.Err != "")
-	esc := backKey
+func defaultBusyKeys() busyKeys {
+	return busyKeys{
+		Retry:  binding("r", "try again", "r"),
+		Cancel: binding("esc", "cancel", "esc"),
+		Back:   binding("esc", "back", "esc"),
+	}
+}
+
+func (k busyKeys) help(st wizard.State) keyList {
+	k.Retry.SetEnabled(!st.Busy && st.Err != "")
+	esc := k.Back
 	switch {
 	case st.Busy && st.Step == wizard.StepGenerate:
-		esc = cancelKey
+		esc = k.Cancel
 	case st.Busy:
 		esc.SetEnabled(false) // saving is one short transaction: let it end
 	}
-	return keyList{r, esc}
+	return keyList{k.Retry, esc}
 }
 
 func (m *Model) updateBusy(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case key.Matches(msg, retryKey) && !m.st.Busy:
+	case key.Matches(msg, m.busyKeys.Retry) && !m.st.Busy:
 		return m.apply(wizard.Retry{})
 	case msg.String() == "esc":
 		return m.apply(wizard.Back{})

@@ -78,6 +78,7 @@ type Model struct {
 	fatal    string // a problem that stops the wizard (broken texts)
 	working  string // what the sandbox is doing, while it does
 	drafts   *draftWriter
+	busyKeys busyKeys
 	user     string // for the scp line
 	host     string
 }
@@ -117,6 +118,7 @@ func newModel(d Deps) *Model {
 	m.check = newChecklistView()
 	m.cert = newCertView()
 	m.upload = newUploadView()
+	m.busyKeys = defaultBusyKeys()
 	return m
 }
 
@@ -208,7 +210,7 @@ func (m *Model) KeyMap() help.KeyMap {
 			return m.form.keys()
 		}
 	case wizard.StepGenerate, wizard.StepSave:
-		return busyKeys(m.st)
+		return m.busyKeys.help(m.st)
 	case wizard.StepCertificate:
 		return m.cert.keys(m.st)
 	case wizard.StepUpload:

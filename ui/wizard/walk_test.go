@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -266,4 +267,36 @@ func TestSandboxPerformsSteps(t *testing.T) {
 	if len(sb.certs) != 1 || string(sb.certs[0]) != string(h.m.pem) {
 		t.Error("the sandbox did not get our certificate")
 	}
+}
+
+// flakyService fails the first key generation.
+type flakyService struct {
+	*fakeService
+	once sync.Once
+}
+
+func (f *flakyService) NewCredential(ctx context.Context, name string, size, days int) (store.Credential, *certs.Credential, error) {
+	failed := false
+	f.once.Do(func() { failed = true })
+	if failed {
+		return store.Credential{}, nil, errors.New("entropy ran dry")
+	}
+	return f.fakeService.NewCredential(ctx, name, size, days)
+}
+
+func TestKeyFailureOffersRetry(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	h := newHarness(t, Deps{Service: &flakyService{fakeService: &fakeService{st: st, taken: map[string]bool{}}}, Drafts: st, Keys: st}, 63, 21)
+	toForm(h)
+	walkForm(h, "contoso")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepGenerate && h.m.st.Err != "" })
+	if !shows(h, "The key was not made.") || !shows(h, "entropy ran dry") || !shows(h, "r tries again") {
+		t.Errorf("failure page:\n%s", h.view())
+	}
+	if keys := h.m.KeyMap().ShortHelp(); !keys[0].Enabled() || keys[0].Help().Key != "r" {
+		t.Errorf("retry key not offered: %+v", keys)
+	}
+	h.press("r")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepCertificate })
 }
