@@ -40,6 +40,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		Sandbox:   a.g.sandbox,
 		NoColor:   a.env("NO_COLOR") != "",
 		Changes:   st.Generation,
+		Now:       a.now,
 		Wizard:    func() uikit.Screen { return uiwizard.New(wd) },
 		ResumeDraft: func() (bool, error) {
 			_, err := st.Draft(wizard.DraftKind)
