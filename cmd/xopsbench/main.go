@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	r := Report{
 		Date:     time.Now().UTC(),
 		Command:  "go run ./cmd/xopsbench " + strings.Join(args, " "),
-		Machine:  fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
+		Machine:  fmt.Sprintf("%s/%s, %d CPUs, %s, load average %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), loadAverage()),
 		Short:    cfg.short,
 		Accounts: cfg.accounts,
 	}
@@ -192,4 +192,19 @@ func measure(cfg config, r *Report, log io.Writer) {
 	} else {
 		r.Figures = append(r.Figures, figs...)
 	}
+}
+
+// loadAverage is the 1-minute load average when the run started: on a
+// shared machine, figures taken under a load above the CPU count are slower
+// than the code is.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	fields := strings.Fields(string(raw))
+	if len(fields) == 0 {
+		return "unknown"
+	}
+	return fields[0]
 }
