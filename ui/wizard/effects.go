@@ -104,11 +104,21 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		return back
 	case wizard.FinishWizard:
 		text := fmt.Sprintf("Linked %s — not verified yet", safetext.Line(e.Name))
-		if m.verified {
+		switch {
+		case m.report == nil:
+		case m.report.OK:
 			text = fmt.Sprintf("Linked %s — verified", safetext.Line(e.Name))
+		case m.report.FailedStep != "":
+			text = fmt.Sprintf("Linked %s — verification failed at %s: fix it, then verify again from Home",
+				safetext.Line(e.Name), stepTitle(m, m.report.FailedStep))
+		default:
+			text = fmt.Sprintf("Linked %s — verification did not pass: verify again from Home", safetext.Line(e.Name))
 		}
-		// In order: Home must reload before it is shown.
+		// In order: the draft is surely gone (its delete may still be in
+		// flight, and leaving ends the wizard's commands), and Home reloads
+		// before it shows.
 		return tea.Sequence(
+			m.drafts.writeCmd(nil),
 			func() tea.Msg { return uikit.AccountsChangedMsg{} },
 			func() tea.Msg { return uikit.HomeMsg{} },
 			uikit.Status(text, false),

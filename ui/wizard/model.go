@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/assets"
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/ui/uikit"
@@ -71,12 +72,12 @@ type Model struct {
 	cert     certView
 	upload   uploadView
 	verify   uikit.Screen
-	pem      []byte // the public certificate, PEM
-	pemID    string // the credential pem belongs to
-	verified bool   // the last verification passed
-	appID    string // the sandbox app, once registered
-	fatal    string // a problem that stops the wizard (broken texts)
-	working  string // what the sandbox is doing, while it does
+	pem      []byte        // the public certificate, PEM
+	pemID    string        // the credential pem belongs to
+	report   *entra.Report // the last verification the admin saw to its end
+	appID    string        // the sandbox app, once registered
+	fatal    string        // a problem that stops the wizard (broken texts)
+	working  string        // what the sandbox is doing, while it does
 	drafts   *draftWriter
 	busyKeys busyKeys
 	user     string // for the scp line
@@ -177,11 +178,15 @@ func (m *Model) State() wizard.State { return m.st }
 
 // SaveDraftNow writes the draft at once, with what the form holds right now
 // even if the admin has not left the field yet. The root calls it when xops
-// is about to quit (ctrl+c, SIGHUP, SIGTERM). It does nothing once the
-// account is saved or before the draft was looked up.
+// is about to quit (ctrl+c, SIGHUP, SIGTERM). Once the account is saved it
+// makes sure the draft is gone instead (its delete may not have run before
+// the quit); before the draft was looked up it does nothing.
 func (m *Model) SaveDraftNow() error {
-	if !m.loaded || m.resume != nil || m.st.Saved() {
+	if !m.loaded || m.resume != nil {
 		return nil
+	}
+	if m.st.Saved() {
+		return m.drafts.write(m.drafts.ticket(), nil)
 	}
 	st := m.st
 	if st.Step == wizard.StepForm && m.form != nil {

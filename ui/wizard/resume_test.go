@@ -218,3 +218,22 @@ func TestVerificationSendsBackToTheIDs(t *testing.T) {
 	h.press("enter")
 	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
 }
+
+func TestLeavingAFailedVerificationSaysWhichStep(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Verifier: &scriptedVerifier{}}, 80, 30)
+	toCertificate(h, "contoso")
+	h.press("enter", "enter")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running() })
+	h.press("enter")
+	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
+	h.pump(func() bool {
+		for _, s := range h.statuses() {
+			if s == "Linked contoso — verification failed at Grant admin consent: fix it, then verify again from Home" {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -58,7 +58,8 @@ func (m *Model) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	case verifyview.FixStepMsg:
 		return m, m.apply(wizard.FixStep{Step: msg.Step})
 	case verifyview.DoneMsg:
-		m.verified = msg.Report.OK
+		report := msg.Report
+		m.report = &report
 		return m, m.apply(wizard.Finish{})
 	case verifyBackMsg:
 		return m, m.apply(wizard.Finish{})

@@ -108,6 +108,11 @@ func TestWalkToSavedAccount(t *testing.T) {
 	if st.keyCount() != 1 {
 		t.Errorf("%d keys in the store, want 1", st.keyCount())
 	}
+	// A quit right after saving must not leave a draft behind.
+	_ = st.PutDraft(wizard.DraftKind, []byte(`{"v":1,"step":"upload"}`))
+	if err := h.m.SaveDraftNow(); err != nil || st.draft() != "" {
+		t.Errorf("SaveDraftNow after the save: %v, draft %q", err, st.draft())
+	}
 }
 
 func TestChangingNameAfterKeyRegenerates(t *testing.T) {
