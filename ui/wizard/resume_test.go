@@ -225,7 +225,9 @@ func TestLeavingAFailedVerificationSaysWhichStep(t *testing.T) {
 	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Verifier: &scriptedVerifier{}}, 80, 30)
 	toCertificate(h, "contoso")
 	h.press("enter", "enter")
-	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running() })
+	h.pump(func() bool {
+		return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running()
+	})
 	h.press("enter")
 	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
 	h.pump(func() bool {
