@@ -136,6 +136,8 @@ func (m *Model) viewChecklist() string {
 		lines = append(lines, m.untickedQuestion(w)...)
 	case m.working != "":
 		lines = append(lines, s.Warn.Render(truncate(m.spin.View()+" "+m.working, w)))
+	case m.st.Saved():
+		lines = append(lines, s.Warn.Render(truncate("Fix the step under the cursor; enter verifies again.", w)))
 	case m.d.Sandbox != nil:
 		lines = append(lines, s.Muted.Render(truncate("Sandbox: d does the step in the simulated Entra.", w)))
 	default:

@@ -124,7 +124,7 @@ func TestVerificationSendsBackToTheStep(t *testing.T) {
 	})
 	h.press("f")
 	h.pump(func() bool { return h.m.st.Step == wizard.StepChecklist })
-	if !shows(h, "› [ ] 3. Grant admin consent") {
+	if !shows(h, "› [ ] 3. Grant admin consent") || !shows(h, "enter verifies again") {
 		t.Errorf("not on the consent step:\n%s", h.view())
 	}
 	h.press("space", "enter") // fixed: verify again
