@@ -177,3 +177,54 @@ func TestFillStore(t *testing.T) {
 		t.Errorf("statuses %v: want a mix, as an MSP's list has", statuses)
 	}
 }
+
+// The in-process parts on a small store: Home opens on the filled list and
+// answers keys, the store reads agree on the count, and the sandbox
+// verification passes with a figure for every check.
+func TestInProcessFigures(t *testing.T) {
+	t.Parallel()
+	cred, err := newCredential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	path, err := fillStore(t.TempDir(), "x.db", n, cred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, p, err := openHome(path, n)
+	if err != nil {
+		t.Fatalf("openHome: %v", err)
+	}
+	defer p.close()
+	if d <= 0 || !strings.Contains(p.screen(), accountName(0)) {
+		t.Fatalf("Home after %v shows %q", d, p.screen())
+	}
+	before := p.screen()
+	p.press(keyDown)
+	if p.screen() == before {
+		t.Error("↓ did not change the frame")
+	}
+
+	figs, err := benchStoreReads(1, path, n)
+	if err != nil || len(figs) != 2 {
+		t.Fatalf("store reads: %v %v", figs, err)
+	}
+
+	figs, err = benchVerify(1, cred)
+	if err != nil {
+		t.Fatalf("verification: %v", err)
+	}
+	checks := 0
+	for _, f := range figs {
+		if strings.Contains(f.Name, "check ") {
+			checks++
+			if f.Runs != 1 {
+				t.Errorf("%s: %d runs, want 1", f.Name, f.Runs)
+			}
+		}
+	}
+	if checks != 8 {
+		t.Errorf("%d per-check figures, want 8", checks)
+	}
+}
