@@ -65,6 +65,15 @@ func startups(runs int, bin string, args, env, markers []string, peak bool) (tim
 // benchStartup measures the start of the hello world floor and of the TUI on
 // an empty store and on a store of n accounts, with the TUI's peak memory.
 func benchStartup(runs int, bins binaries, emptyStore, fullStore string, n int) ([]Figure, error) {
+	// A machine without pseudo-terminals (some containers) cannot run a
+	// TUI at all: that is the machine, not xops, so the figures are skipped.
+	master, tty, err := openPTY()
+	if err != nil {
+		why := fmt.Sprintf("no pseudo-terminal on this machine (%v)", err)
+		return []Figure{skipped("start → first frame", why), skipped("peak memory of the TUI", why)}, nil
+	}
+	_ = master.Close()
+	_ = tty.Close()
 	hello, _, _, err := startups(runs, bins.hello, nil, tuiEnv(emptyStore), []string{helloMarker}, false)
 	if err != nil {
 		return nil, fmt.Errorf("hello world: %w", err)
