@@ -121,3 +121,17 @@ func BenchmarkAccountsPage10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEachAccount10k is `accounts list --json`'s walk when it writes
+// each account as it comes: the whole list, in memory that does not grow.
+func BenchmarkEachAccount10k(b *testing.B) {
+	s := fill(b, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		bad, err := s.EachAccount(func(store.Account) error { n++; return nil })
+		if err != nil || len(bad) != 0 || n != 10_000 {
+			b.Fatalf("%d accounts, %d bad, %v", n, len(bad), err)
+		}
+	}
+}
