@@ -25,6 +25,7 @@ type fakeStore struct {
 	err      error
 	gen      uint64
 	reads    int
+	audit    []store.AuditEntry
 }
 
 var _ flow.AccountReader = (*fakeStore)(nil)
@@ -56,7 +57,17 @@ func (f *fakeStore) HasAccounts() (bool, error) {
 	return len(f.accounts)+len(f.bad) > 0, f.err
 }
 
-func (f *fakeStore) Audit(string) ([]store.AuditEntry, error) { return nil, nil }
+func (f *fakeStore) Audit(id string) ([]store.AuditEntry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []store.AuditEntry
+	for _, e := range f.audit {
+		if id == "" || e.AccountID == id {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
 
 func (f *fakeStore) Generation() (uint64, error) {
 	f.mu.Lock()
@@ -124,6 +135,7 @@ type harness struct {
 	m      *Model
 	quit   bool
 	timers []tea.Msg // messages whose timers were started, in order
+	seen   []tea.Msg // every message commands produced, in order
 }
 
 func newHarness(t *testing.T, d Deps, w, h int) *harness {
@@ -168,6 +180,7 @@ func (hs *harness) run(cmd tea.Cmd) {
 		case tea.QuitMsg:
 			hs.quit = true
 		default:
+			hs.seen = append(hs.seen, msg)
 			_, next := hs.m.Update(msg)
 			queue = append(queue, next)
 		}

@@ -45,7 +45,7 @@ func newHomeScreen(storePath string, now func() time.Time) *homeScreen {
 	if now == nil {
 		now = time.Now
 	}
-	ti := textinput.New()
+	ti := newField()
 	ti.Prompt = ""
 	ti.Placeholder = "name, organization or tenant"
 	ti.CharLimit = 128

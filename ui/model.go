@@ -40,6 +40,13 @@ type Deps struct {
 	ResumeDraft func() (bool, error)
 	// Now is the clock Home reads certificate expiry against (nil: time.Now).
 	Now func() time.Time
+	// Service runs the account actions (verify, export, rotate, rename,
+	// delete). Nil leaves the details readable and says the actions are
+	// not available.
+	Service *flow.Service
+	// VerifyAutoRetry is the verification screen's pause between automatic
+	// attempts (0: its default; negative: off).
+	VerifyAutoRetry time.Duration
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -221,6 +228,7 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 // that keeps a draft saves it (see saveLeftDraft).
 func (m *Model) enter(loc flow.Location) tea.Cmd {
 	saved := saveLeftDraft(m.transient)
+	stopLeft(m.transient)
 	switch loc.Page {
 	case flow.PageLinkWizard:
 		if m.deps.Wizard != nil {
@@ -232,6 +240,9 @@ func (m *Model) enter(loc flow.Location) tea.Cmd {
 		m.transient = newUnsupportedScreen(loc.Platform)
 	default:
 		m.transient = nil
+		if flow.IsAccountPage(loc.Page) {
+			m.transient = m.accountPage(loc)
+		}
 	}
 	m.transientAt = loc
 	m.relayout()
@@ -264,6 +275,17 @@ func saveLeftDraft(left uikit.Screen) tea.Cmd {
 	}
 }
 
+// stopper is a page with work in flight (a verification) that must end
+// when the admin leaves it by a global key rather than its own.
+type stopper interface{ Stop() }
+
+// stopLeft stops the work of a page the admin just left.
+func stopLeft(left uikit.Screen) {
+	if st, ok := left.(stopper); ok {
+		st.Stop()
+	}
+}
+
 // page is the screen at the current location (nil while loading).
 func (m *Model) page() uikit.Screen {
 	switch m.state.At.Page {
@@ -281,6 +303,9 @@ func (m *Model) page() uikit.Screen {
 		if m.transient != nil && m.transientAt == m.state.At {
 			return m.transient
 		}
+	}
+	if flow.IsAccountPage(m.state.At.Page) && m.transient != nil && m.transientAt == m.state.At {
+		return m.transient
 	}
 	return nil
 }
@@ -347,7 +372,14 @@ func (m *Model) syncKeys() {
 	// Inside the wizard tab belongs to the wizard (its fields and lists):
 	// a key that moves between fields must not leave the page.
 	inWizard := m.state.At.Page == flow.PageLinkWizard && m.deps.Wizard != nil
-	m.keys.Back.SetEnabled(m.state.CanGoBack())
+	// A page that uses esc itself shows its own esc key (what esc does
+	// there); the global "esc back" would say something else.
+	pageEsc := false
+	if page := m.page(); page != nil {
+		bh, ok := page.(uikit.BackHandler)
+		pageEsc = page.Capturing() || (ok && bh.HandlesBack())
+	}
+	m.keys.Back.SetEnabled(m.state.CanGoBack() && !pageEsc)
 	m.keys.Next.SetEnabled(!loading && !inWizard)
 	m.keys.Prev.SetEnabled(!loading && !inWizard)
 	if m.state.At.Page == flow.PagePicker {

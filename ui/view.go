@@ -63,10 +63,16 @@ func (m *Model) bodyView() string {
 func (m *Model) headerView() string {
 	left := m.styles.Title.Render("xops")
 	var crumbs []string
+	prev := flow.Location{}
 	for _, loc := range m.state.Trail() {
+		if flow.IsAccountAction(loc.Page) && !(prev.Page == flow.PageAccount && prev.Account == loc.Account) {
+			// Opened from Home: name the account the action is about.
+			crumbs = append(crumbs, safetext.Line(loc.Account))
+		}
 		if t := locationTitle(loc); t != "" {
 			crumbs = append(crumbs, t)
 		}
+		prev = loc
 	}
 	if len(crumbs) > 0 {
 		left += m.styles.Muted.Render("  " + strings.Join(crumbs, " › "))
@@ -224,6 +230,18 @@ func locationTitle(loc flow.Location) string {
 		return loc.Platform.Title()
 	case flow.PageSettings:
 		return "Settings"
+	case flow.PageAccount:
+		return safetext.Line(loc.Account)
+	case flow.PageVerify:
+		return "Verify"
+	case flow.PageExport:
+		return "Export"
+	case flow.PageRotate:
+		return "Rotate the certificate"
+	case flow.PageRename:
+		return "Rename"
+	case flow.PageDelete:
+		return "Delete"
 	}
 	return ""
 }

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xops/xops/entra/certs"
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
+)
+
+// startRotation opens the rotation from the details and makes the new key.
+func startRotation(hs *harness) {
+	hs.t.Helper()
+	hs.keys("enter", "o")
+	hs.mustBeOn(flow.PageRotate)
+	hs.mustShow("A new key and certificate are made beside the current one")
+	hs.keys("enter")
+	hs.mustShow("New thumbprint", "Still in use", "-----BEGIN CERTIFICATE-----")
+}
+
+func pendingOf(t *testing.T, f *actionFixture, name string) store.Credential {
+	t.Helper()
+	c, ok := f.account(name).PendingCredential()
+	if !ok {
+		t.Fatalf("%s has no pending certificate", name)
+	}
+	return c
+}
+
+func TestRotateWholeWay(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	a := f.link("contoso")
+	old, _ := a.Active()
+	hs := f.harness(80, 24)
+	startRotation(hs)
+	pending := pendingOf(t, f, "contoso")
+	hs.mustShow(pending.Thumbprint, old.Thumbprint)
+
+	// Save the new certificate where the admin says.
+	path := filepath.Join(f.dir, "contoso-new.cer")
+	hs.keys("e")
+	if !hs.m.page().Capturing() {
+		t.Fatal("the path does not capture keys while edited")
+	}
+	hs.clearField()
+	hs.typeText(path)
+	hs.keys("enter")
+	hs.mustShow("✓ Saved")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil || certs.Thumbprint(cert) != pending.Thumbprint {
+		t.Fatalf("saved certificate: %v", err)
+	}
+	hs.keys("c")
+	if hs.clipboard() != string(b) {
+		t.Fatal("c did not copy the new certificate")
+	}
+
+	hs.keys("enter") // upload
+	hs.mustShow("Upload the new certificate", pending.Thumbprint, "Certificates & secrets")
+
+	// Verified before the upload: fails, nothing removed, back to the upload.
+	hs.keys("enter")
+	hs.mustBeOn(flow.PageRotate)
+	hs.mustShow("Verify “contoso”", "✗")
+	hs.keys("enter")
+	hs.mustShow("did not pass verification yet", "Upload the new certificate")
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatalf("credentials after a failed verification: %+v", got.Credentials)
+	}
+
+	f.entra.upload(pending.Thumbprint)
+	hs.keys("enter") // verify again
+	hs.keys("enter") // continue with the result
+	hs.mustShow("✓ The new certificate passed every check", "Delete the old certificate in Entra too", old.Thumbprint)
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatal("the old certificate went before the admin confirmed")
+	}
+	hs.keys("y")
+	hs.mustShow("✓ Rotated", "Remember to delete the old certificate", old.Thumbprint)
+	got := f.account("contoso")
+	if c, ok := got.Active(); !ok || c.Thumbprint != pending.Thumbprint || len(got.Credentials) != 1 {
+		t.Fatalf("after the rotation: %+v", got.Credentials)
+	}
+	if _, err := f.st.Key(old.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("old key still stored: %v", err)
+	}
+	hs.keys("enter")
+	hs.mustBeOn(flow.PageAccount)
+	hs.mustShow(pending.Thumbprint)
+	hs.mustNotShow(old.Thumbprint)
+}
+
+func TestRotateLeftMidWayKeepsBothAndResumes(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	a := f.link("contoso")
+	old, _ := a.Active()
+	hs := f.harness(80, 24)
+	startRotation(hs)
+	pending := pendingOf(t, f, "contoso")
+	hs.keys("esc")
+	hs.mustBeOn(flow.PageAccount)
+	hs.mustShow("Rotation paused", "New, pending", "A rotation is under way")
+	if c, _ := f.account("contoso").Active(); c.Thumbprint != old.Thumbprint {
+		t.Fatal("leaving the rotation changed the active certificate")
+	}
+	if !strings.Contains(hs.helpBar(), "o resume the rotation") {
+		t.Fatalf("help bar: %q", hs.helpBar())
+	}
+	// The old one still works.
+	hs.keys("v")
+	hs.keys("enter")
+	hs.mustShow("contoso  ✓ verified")
+
+	// Resumed: the same pending certificate, no second key.
+	hs.keys("o")
+	hs.mustShow("New thumbprint", pending.Thumbprint)
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatalf("resuming made another key: %+v", got.Credentials)
+	}
+	// tab away mid-verification: nothing changes either.
+	hs.keys("enter", "enter", "tab")
+	hs.mustBeOn(flow.PageIntegrations)
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatalf("leaving by tab: %+v", got.Credentials)
+	}
+
+	// Cancel drops the new key only.
+	hs.keys("shift+tab", "enter", "o", "x")
+	hs.mustShow("Rotation cancelled")
+	got := f.account("contoso")
+	if c, ok := got.Active(); !ok || c.Thumbprint != old.Thumbprint || len(got.Credentials) != 1 {
+		t.Fatalf("after cancel: %+v", got.Credentials)
+	}
+	if _, err := f.st.Key(pending.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the dropped key is still stored: %v", err)
+	}
+}
+
+func TestRotateNotNowKeepsBoth(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 24)
+	startRotation(hs)
+	f.entra.upload(pendingOf(t, f, "contoso").Thumbprint)
+	hs.keys("enter", "enter", "enter") // upload, verify, continue
+	hs.mustShow("passed every check")
+	hs.keys("n")
+	hs.mustBeOn(flow.PageAccount)
+	hs.mustShow("Both certificates kept")
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatalf("n removed a certificate: %+v", got.Credentials)
+	}
+}

@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/xops/xops/assets"
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/internal/safetext"
+	"github.com/xops/xops/ui/uikit"
+	"github.com/xops/xops/ui/verifyview"
+)
+
+// accountVerifyScreen hosts the verification screen for one linked account.
+// Its "go fix it" key opens the checklist step at fault, in words, right
+// here (the link wizard is not running: the account is already linked);
+// from there r verifies again. Leaving with a result goes back.
+type accountVerifyScreen struct {
+	inner  *verifyview.Model
+	styles uikit.Styles
+	width  int
+	height int
+
+	fixing bool // the step to redo is on screen
+	step   entra.Step
+	body   scrollBody
+	keys   fixKeys
+}
+
+var (
+	_ uikit.Screen      = (*accountVerifyScreen)(nil)
+	_ uikit.BackHandler = (*accountVerifyScreen)(nil)
+	_ stopper           = (*accountVerifyScreen)(nil)
+)
+
+// fixKeys are the keys of the step-to-redo view.
+type fixKeys struct {
+	scroll scrollKeys
+	Again  key.Binding
+	Back   key.Binding
+}
+
+func (k fixKeys) ShortHelp() []key.Binding { return []key.Binding{k.Again, k.Back, k.scroll.Down} }
+
+func (k fixKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Again, k.Back}, {k.scroll.Down, k.scroll.Up, k.scroll.PageDn, k.scroll.PageUp}}
+}
+
+func newAccountVerifyScreen(d verifyview.Deps) *accountVerifyScreen {
+	return &accountVerifyScreen{inner: verifyview.New(d), keys: fixKeys{
+		scroll: defaultScrollKeys(),
+		Again:  key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "done: verify again")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the checks")),
+	}}
+}
+
+func (p *accountVerifyScreen) Init() tea.Cmd { return p.inner.Init() }
+
+// Stop ends a verification still running when the admin leaves by tab.
+func (p *accountVerifyScreen) Stop() { p.inner.Stop() }
+
+func (p *accountVerifyScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case verifyview.FixStepMsg:
+		p.fixing, p.step = true, msg.Step
+		p.body.offset = 0
+		p.relayout()
+		return p, nil
+	case verifyview.DoneMsg:
+		return p, func() tea.Msg { return uikit.BackMsg{} }
+	case tea.KeyPressMsg:
+		if p.fixing {
+			return p, p.fixKey(msg)
+		}
+	}
+	_, cmd := p.inner.Update(msg)
+	return p, cmd
+}
+
+func (p *accountVerifyScreen) fixKey(km tea.KeyPressMsg) tea.Cmd {
+	if p.keys.scroll.update(km, &p.body) {
+		return nil
+	}
+	switch {
+	case key.Matches(km, p.keys.Again):
+		p.fixing = false
+		// The screen's own retry key starts a fresh attempt.
+		_, cmd := p.inner.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+		return cmd
+	case key.Matches(km, p.keys.Back):
+		p.fixing = false
+	}
+	return nil
+}
+
+func (p *accountVerifyScreen) View() string {
+	if !p.fixing {
+		return p.inner.View()
+	}
+	s := p.styles
+	return s.Title.Render(truncate("Redo "+verifyview.StepLabel(p.step), p.width)) + "\n\n" + p.body.view(s)
+}
+
+func (p *accountVerifyScreen) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.inner.SetSize(w, h)
+	p.relayout()
+}
+
+func (p *accountVerifyScreen) SetStyles(s uikit.Styles) {
+	p.styles = s
+	p.inner.SetStyles(s)
+	p.relayout()
+}
+
+func (p *accountVerifyScreen) KeyMap() help.KeyMap {
+	if p.fixing {
+		return p.keys
+	}
+	return p.inner.KeyMap()
+}
+
+func (p *accountVerifyScreen) Capturing() bool { return false }
+
+func (p *accountVerifyScreen) HandlesBack() bool { return p.fixing || p.inner.HandlesBack() }
+
+func (p *accountVerifyScreen) relayout() {
+	if !p.fixing {
+		return
+	}
+	p.body.set(stepToRedo(p.styles, p.step, max(p.width, 20)), p.height-2)
+	p.keys.scroll.enable(p.body.canScroll())
+}
+
+// stepToRedo says, in words, what to do again for a failed step: the
+// checklist's own text for the steps done in Entra, and what to do in xops
+// for the ones xops did.
+func stepToRedo(s uikit.Styles, step entra.Step, w int) []string {
+	var out []string
+	add := func(text string) { out = append(out, strings.Split(text, "\n")...) }
+	switch step {
+	case entra.StepGenerateKey:
+		add(wrap("The key or certificate stored for this account does not work. Rotate the "+
+			"certificate (o on the account) to make a new pair, upload it in Entra, and verify.", w))
+		return out
+	case entra.StepEnterIDs:
+		add(wrap("The IDs stored with this account do not match the app in Entra. Check the "+
+			"Application (client) ID, the Directory (tenant) ID and the organization domain on "+
+			"the app's Overview; if they differ, link the account again with the right IDs and "+
+			"delete this one.", w))
+		return out
+	}
+	steps, err := assets.Checklist()
+	if err != nil {
+		add(s.Bad.Render(wrap("✗ The checklist texts cannot be read ("+safetext.Line(err.Error())+"); see the "+
+			"checklist in the xops README.", w)))
+		return out
+	}
+	for _, st := range steps {
+		if st.ID != step {
+			continue
+		}
+		add(wrap(st.Summary, w))
+		if st.Where != "" {
+			add("")
+			add(s.Muted.Render("Where: ") + wrap(st.Where, max(w-7, 10)))
+		}
+		add("")
+		for i, d := range st.Do {
+			add(hangingWrap(itoa(i+1)+". "+d, w, "   "))
+		}
+		for _, pit := range st.Pitfalls {
+			out = append(out, styled(s.Warn, hangingWrap("! "+pit, w, "  "))...)
+		}
+		for _, l := range st.Links {
+			add(s.Muted.Render(l.Label+": ") + s.Code.Render(l.URL))
+		}
+		add("")
+		add(s.Muted.Render(wrap("Entra can take a minute to apply a change. Press r when done.", w)))
+		return out
+	}
+	add(wrap("Redo the step “"+safetext.Line(string(step))+"” in the Entra admin center, then press r.", w))
+	return out
+}
