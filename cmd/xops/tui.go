@@ -41,6 +41,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		NoColor:   a.env("NO_COLOR") != "",
 		Changes:   st.Generation,
 		Now:       a.now,
+		Service:   svc, // the account actions (verify, export, rotate, rename, delete)
 		Wizard:    func() uikit.Screen { return uiwizard.New(wd) },
 		ResumeDraft: func() (bool, error) {
 			_, err := st.Draft(wizard.DraftKind)
