@@ -267,8 +267,8 @@ func (p *accountScreen) credLines(role string, c store.Credential, now time.Time
 func labeled(label, value string, w int) []string {
 	const col = 14
 	lw := ansi.StringWidth(label)
-	if col+ansi.StringWidth(value) <= w {
-		return []string{label + strings.Repeat(" ", max(1, col-lw)) + value}
+	if pad := max(1, col-lw); lw+pad+ansi.StringWidth(value) <= w {
+		return []string{label + strings.Repeat(" ", pad) + value}
 	}
 	return []string{truncate(label, w), "  " + value}
 }

@@ -60,7 +60,7 @@ type exportOption struct {
 var exportOptions = []exportOption{
 	{format: flow.FormatPEM, title: "Certificate, PEM", note: "the file Entra's upload takes (.cer)"},
 	{format: flow.FormatDER, title: "Certificate, DER", note: "binary, for tools that want DER"},
-	{format: flow.FormatPFX, title: "Key and certificate, PFX", note: "password-protected; for PowerShell's Connect-ExchangeOnline"},
+	{format: flow.FormatPFX, title: "Key and certificate, PFX", note: "password-protected; for PowerShell"},
 	{format: flow.FormatPEM, title: "Copy the PEM to the clipboard", note: "OSC 52; some terminals ignore it", copy: true},
 }
 

@@ -29,7 +29,7 @@ func (m *Model) accountPage(loc flow.Location) uikit.Screen {
 	case flow.PageExport:
 		return newExportScreen(loc.Account, svc)
 	case flow.PageRotate:
-		return newRotateScreen(loc.Account, svc, m.verifyDeps(pendingVerifier{svc}, loc.Account))
+		return newRotateScreen(loc.Account, svc, m.verifyDeps(pendingVerifier{svc}, loc.Account), m.deps.SandboxUpload)
 	case flow.PageRename:
 		return newRenameScreen(loc.Account, svc)
 	case flow.PageDelete:

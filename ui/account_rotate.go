@@ -30,6 +30,8 @@ type rotateScreen struct {
 	name   string
 	svc    *flow.Service
 	vdeps  verifyview.Deps
+	// sandboxUpload uploads to the simulated tenant (nil outside --sandbox).
+	sandboxUpload func(appID string, certPEM []byte) error
 
 	stage   rotateStage
 	busy    string // what is running, when something is
@@ -90,14 +92,15 @@ type (
 		err    error
 	}
 	rotationCancelledMsg struct{ err error }
+	sandboxUploadedMsg   struct{ err error }
 )
 
-func newRotateScreen(name string, svc *flow.Service, vdeps verifyview.Deps) *rotateScreen {
+func newRotateScreen(name string, svc *flow.Service, vdeps verifyview.Deps, sandboxUpload func(string, []byte) error) *rotateScreen {
 	ti := newField()
 	ti.Prompt = "› "
 	ti.CharLimit = 4096
 	ti.SetValue("./" + fileName(name) + "-new.cer")
-	p := &rotateScreen{name: name, svc: svc, vdeps: vdeps, path: ti, keys: defaultRotateKeys()}
+	p := &rotateScreen{name: name, svc: svc, vdeps: vdeps, sandboxUpload: sandboxUpload, path: ti, keys: defaultRotateKeys()}
 	p.syncKeys()
 	return p
 }
@@ -153,6 +156,13 @@ func (p *rotateScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		return p, p.certSaved(msg)
 	case rotationFinishedMsg:
 		return p, p.finished(msg)
+	case sandboxUploadedMsg:
+		p.busy = ""
+		if msg.err != nil {
+			p.errText = "The sandbox refused the upload: " + safetext.Line(msg.err.Error())
+			return p, nil
+		}
+		return p, uikit.Status("Uploaded to the sandbox's app. enter verifies the new certificate.", false)
 	case rotationCancelledMsg:
 		p.busy = ""
 		if msg.err != nil {
@@ -247,7 +257,7 @@ func (p *rotateScreen) verifyNew() tea.Cmd {
 	p.stage, p.errText = rotateVerify, ""
 	p.verify = newAccountVerifyScreen(p.vdeps)
 	p.verify.SetStyles(p.styles)
-	p.verify.SetSize(p.width, p.height)
+	p.verify.SetSize(p.width, p.height-1) // a line says which certificate
 	return p.verify.Init()
 }
 
@@ -279,6 +289,13 @@ func (p *rotateScreen) finished(msg rotationFinishedMsg) tea.Cmd {
 	return func() tea.Msg { return uikit.AccountsChangedMsg{} }
 }
 
+// uploadToSandbox does the admin's upload in the simulated tenant.
+func (p *rotateScreen) uploadToSandbox() tea.Cmd {
+	p.busy, p.errText = "Uploading to the sandbox…", ""
+	up, appID, pem := p.sandboxUpload, p.account.AppID, []byte(p.pem)
+	return func() tea.Msg { return sandboxUploadedMsg{err: up(appID, pem)} }
+}
+
 func (p *rotateScreen) cancelRotation() tea.Cmd {
 	p.busy = "Dropping the new key…"
 	svc, name := p.svc, p.name
@@ -292,7 +309,7 @@ func (p *rotateScreen) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.path.SetWidth(max(10, w-4))
 	if p.verify != nil {
-		p.verify.SetSize(w, h)
+		p.verify.SetSize(w, h-1)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xops/xops/entra/certs"
 	"github.com/xops/xops/flow"
@@ -164,4 +165,35 @@ func TestRotateNotNowKeepsBoth(t *testing.T) {
 	if got := f.account("contoso"); len(got.Credentials) != 2 {
 		t.Fatalf("n removed a certificate: %+v", got.Credentials)
 	}
+}
+
+func TestRotateInTheSandboxUploadsWithAKey(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	a := f.link("contoso")
+	var gotApp string
+	upload := func(appID string, certPEM []byte) error {
+		blk, _ := pem.Decode(certPEM)
+		cert, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return err
+		}
+		gotApp = appID
+		f.entra.upload(certs.Thumbprint(cert))
+		return nil
+	}
+	hs := newHarness(t, Deps{Store: f.st, Service: f.svc, Now: func() time.Time { return testNow },
+		VerifyAutoRetry: -1, SandboxUpload: upload}, 80, 24)
+	startRotation(hs)
+	hs.keys("enter")
+	if !strings.Contains(hs.helpBar(), "u upload in the sandbox") {
+		t.Fatalf("help bar: %q", hs.helpBar())
+	}
+	hs.keys("u")
+	hs.mustShow("Uploaded to the sandbox's app")
+	if gotApp != a.AppID {
+		t.Fatalf("uploaded to app %q", gotApp)
+	}
+	hs.keys("enter", "enter", "y")
+	hs.mustShow("✓ Rotated")
 }

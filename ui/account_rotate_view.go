@@ -22,6 +22,7 @@ type rotateKeys struct {
 	Yes, No               key.Binding
 	CancelRotation, Leave key.Binding
 	Interrupt             key.Binding // esc while something runs
+	Sandbox               key.Binding // upload in the simulated tenant
 }
 
 func defaultRotateKeys() rotateKeys {
@@ -38,24 +39,25 @@ func defaultRotateKeys() rotateKeys {
 		CancelRotation: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel the rotation")),
 		Leave:          key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (both kept)")),
 		Interrupt:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop")),
+		Sandbox:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "upload in the sandbox")),
 	}
 }
 
 func (k rotateKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.EditDone, k.EditStop, k.Yes, k.No, k.Next, k.Save, k.Copy, k.Edit,
+	return []key.Binding{k.EditDone, k.EditStop, k.Yes, k.No, k.Next, k.Sandbox, k.Save, k.Copy, k.Edit,
 		k.CancelRotation, k.Interrupt, k.Leave, k.scroll.Down}
 }
 
 func (k rotateKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Next, k.Save, k.Edit, k.Copy, k.EditDone, k.EditStop},
-		{k.Yes, k.No, k.CancelRotation, k.Interrupt, k.Leave},
+		{k.Yes, k.No, k.Sandbox, k.CancelRotation, k.Interrupt, k.Leave},
 		{k.scroll.Down, k.scroll.Up, k.scroll.PageDn, k.scroll.PageUp}}
 }
 
 func (p *rotateScreen) syncKeys() {
 	k := &p.keys
 	all := []*key.Binding{&k.Next, &k.Save, &k.Edit, &k.Copy, &k.EditDone, &k.EditStop, &k.Yes, &k.No,
-		&k.CancelRotation, &k.Leave, &k.Interrupt}
+		&k.CancelRotation, &k.Leave, &k.Interrupt, &k.Sandbox}
 	for _, b := range all {
 		b.SetEnabled(false)
 	}
@@ -93,6 +95,7 @@ func (p *rotateScreen) syncKeys() {
 	case rotateUpload:
 		k.Next.SetHelp("enter", "uploaded: verify")
 		k.Next.SetEnabled(true)
+		k.Sandbox.SetEnabled(p.sandboxUpload != nil)
 		k.CancelRotation.SetEnabled(true)
 	case rotateConfirm:
 		k.Yes.SetHelp("y", "remove the old one")
@@ -153,6 +156,8 @@ func (p *rotateScreen) handleKey(km tea.KeyPressMsg) tea.Cmd {
 		return back
 	case key.Matches(km, k.CancelRotation) && k.CancelRotation.Enabled():
 		return p.cancelRotation()
+	case key.Matches(km, k.Sandbox) && k.Sandbox.Enabled():
+		return p.uploadToSandbox()
 	case key.Matches(km, k.Save) && k.Save.Enabled():
 		return p.save(false)
 	case key.Matches(km, k.Edit) && k.Edit.Enabled():
@@ -181,10 +186,11 @@ func (p *rotateScreen) handleKey(km tea.KeyPressMsg) tea.Cmd {
 }
 
 func (p *rotateScreen) View() string {
-	if p.stage == rotateVerify && p.verify != nil {
-		return p.verify.View()
-	}
 	s := p.styles
+	if p.stage == rotateVerify && p.verify != nil {
+		// The hosted screen speaks of the account; say which certificate.
+		return s.Warn.Render(truncate("New certificate "+safetext.Line(p.newCred.Thumbprint), p.width)) + "\n" + p.verify.View()
+	}
 	title := s.Title.Render(truncate("Rotate the certificate of “"+safetext.Line(p.name)+"”", p.width))
 	return title + "\n\n" + p.body.view(s)
 }
@@ -208,8 +214,8 @@ func (p *rotateScreen) lines() []string {
 		add(s.Muted.Render(truncate(p.busy, w)), "")
 	}
 	para := func(text string) { add(strings.Split(wrap(text, w), "\n")...) }
-	code := func(label, value string) {
-		add(truncate(s.Muted.Render(label)+s.Code.Render(safetext.Line(value)), w))
+	code := func(label, value string) { // thumbprints whole: they are compared with Entra's
+		add(labeled(s.Muted.Render(strings.TrimSpace(label)), s.Code.Render(safetext.Line(value)), w)...)
 	}
 	switch p.stage {
 	case rotateLoading:
@@ -250,7 +256,8 @@ func (p *rotateScreen) lines() []string {
 		add(styled(s.Warn, wrap("! Delete the old certificate in Entra too: the app → Certificates & secrets → "+
 			"Certificates → the row with the old thumbprint → Delete.", w))...)
 	case rotateDone:
-		add(s.OK.Render(truncate("✓ Rotated. xops now uses the new certificate; the old key is removed.", w)), "")
+		add(styled(s.OK, wrap("✓ Rotated. xops now uses the new certificate; the old key is removed.", w))...)
+		add("")
 		code("Now in use ", p.newCred.Thumbprint)
 		add("")
 		add(styled(s.Warn, wrap("! Remember to delete the old certificate ("+safetext.Line(p.oldCred.Thumbprint)+
@@ -267,9 +274,9 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	add := func(text ...string) { out = append(out, text...) }
 	add(strings.Split(wrap("Upload the new certificate to the app in Entra, beside the old one (do not delete the old one yet).", w), "\n")...)
 	add("")
-	add(truncate(s.Muted.Render("New thumbprint ")+s.Code.Render(safetext.Line(p.newCred.Thumbprint)), w))
+	add(labeled(s.Muted.Render("New thumbprint"), s.Code.Render(safetext.Line(p.newCred.Thumbprint)), w)...)
 	if p.saved != "" {
-		add(truncate(s.Muted.Render("File           ")+safetext.Line(p.saved), w))
+		add(labeled(s.Muted.Render("File"), safetext.Line(p.saved), w)...)
 	}
 	add("")
 	steps, err := assets.Checklist()

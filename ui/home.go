@@ -47,7 +47,7 @@ func newHomeScreen(storePath string, now func() time.Time) *homeScreen {
 	}
 	ti := newField()
 	ti.Prompt = ""
-	ti.Placeholder = "name, organization or tenant"
+	ti.Placeholder = "name, org or tenant"
 	ti.CharLimit = 128
 	h := &homeScreen{storePath: storePath, now: now, filter: ti, keys: defaultHomeKeys()}
 	h.syncKeys()

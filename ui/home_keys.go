@@ -70,7 +70,7 @@ func (h *homeScreen) syncKeys() {
 	}
 	k.Filter.SetEnabled(list)
 	k.Sort.SetEnabled(list)
-	k.Sort.SetHelp("s", "sort: "+((h.list.sort+1)%sortCount).String())
+	k.Sort.SetHelp("s", "sort by "+((h.list.sort+1)%sortCount).String())
 	k.ClearFilter.SetEnabled(!typing && h.list.filter != "")
 	k.FilterDone.SetEnabled(typing)
 	k.FilterCancel.SetEnabled(typing)

@@ -47,6 +47,10 @@ type Deps struct {
 	// VerifyAutoRetry is the verification screen's pause between automatic
 	// attempts (0: its default; negative: off).
 	VerifyAutoRetry time.Duration
+	// SandboxUpload, set in --sandbox, uploads a certificate to the app in
+	// the simulated tenant (what the admin does in Entra), so a rotation can
+	// be walked through without a Microsoft tenant.
+	SandboxUpload func(appID string, certPEM []byte) error
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from

@@ -51,6 +51,9 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			return err == nil, err
 		},
 	}
+	if a.sb != nil {
+		deps.SandboxUpload = a.sb.UploadCertificate // a rotation's upload, done in the simulated tenant
+	}
 	if err := ui.Run(cmd.Context(), deps); err != nil {
 		if cmd.Context().Err() != nil {
 			// SIGHUP (the SSH session dropped) or SIGTERM: the wizard keeps
