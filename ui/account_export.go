@@ -115,7 +115,7 @@ func (p *exportScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 			return p, uikit.Status("Could not read the certificate: "+msg.err.Error(), true)
 		}
 		return p, tea.Batch(tea.SetClipboard(msg.pem), uikit.Status(
-			"Sent the PEM to the clipboard (OSC 52). Some terminals ignore it: if nothing pastes, save a file instead.", false))
+			"Copied the PEM with OSC 52 (some terminals ignore it: if nothing pastes, save a file).", false))
 	case tea.KeyPressMsg:
 		if p.busy {
 			return p, nil
@@ -192,7 +192,9 @@ func (p *exportScreen) focusField(i int) tea.Cmd {
 	p.focus = i
 	for j := range p.fields {
 		p.fields[j].Blur()
+		p.fields[j].Prompt = "  " // the cursor's field alone has the marker, so it shows without colour
 	}
+	p.fields[i].Prompt = "› "
 	return p.fields[i].Focus()
 }
 
@@ -292,7 +294,7 @@ func (p *exportScreen) doneKey(km tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(km, p.keys.CopyLine) && p.connect != "":
 		return tea.Batch(tea.SetClipboard(p.connect), uikit.Status(
-			"Sent the line to the clipboard (OSC 52). Some terminals ignore it: select it with the mouse instead.", false))
+			"Copied with OSC 52 (some terminals ignore it: then select the line by mouse).", false))
 	case key.Matches(km, p.keys.Finish), key.Matches(km, p.keys.Cancel):
 		return func() tea.Msg { return uikit.BackMsg{} }
 	}

@@ -152,5 +152,5 @@ func TestExportCopiesThePEMWithOSC52(t *testing.T) {
 	if !strings.HasPrefix(got, "-----BEGIN CERTIFICATE-----") || strings.Contains(got, "PRIVATE") {
 		t.Fatalf("clipboard: %q", got)
 	}
-	hs.mustShow("OSC 52", "Some terminals ignore it")
+	hs.mustShow("OSC 52", "some terminals ignore it")
 }

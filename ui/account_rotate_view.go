@@ -164,7 +164,7 @@ func (p *rotateScreen) handleKey(km tea.KeyPressMsg) tea.Cmd {
 		return p.path.Focus()
 	case key.Matches(km, k.Copy) && k.Copy.Enabled():
 		return tea.Batch(tea.SetClipboard(p.pem), uikit.Status(
-			"Sent the certificate to the clipboard (OSC 52). Some terminals ignore it: if nothing pastes, save the file (s).", false))
+			"Copied with OSC 52 (some terminals ignore it: if nothing pastes, save the file: s).", false))
 	case key.Matches(km, k.Yes) && k.Yes.Enabled():
 		return p.finish()
 	case key.Matches(km, k.No) && k.No.Enabled():
