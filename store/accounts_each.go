@@ -14,8 +14,11 @@ import (
 // skipped and returned in bad, as Accounts reports them. An error from fn
 // stops the walk and is returned as it is.
 //
-// fn runs inside the read transaction: it may read the store, but a write
-// from fn waits for the walk to end and fails with a *LockedError.
+// fn runs inside the read transaction, which holds the file's shared lock:
+// it may read the store, but a write from fn fails with a *LockedError, and
+// so does another process's write that waits longer than its timeout for
+// the walk to end. So fn must not block — append to a buffer, and write it
+// to a pipe that a slow reader may hold up only once EachAccount returns.
 func (s *Store) EachAccount(fn func(Account) error) (bad []*RecordError, err error) {
 	var stop error
 	err = s.view(func(tx *bolt.Tx) error {
