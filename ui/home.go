@@ -26,7 +26,11 @@ type homeScreen struct {
 	now           func() time.Time
 
 	loaded bool
-	list   accountList
+	// partial: only the first screenful is loaded, of total; sorting and
+	// filtering wait for the rest.
+	partial    bool
+	storeTotal int
+	list       accountList
 	bad    []*store.RecordError
 	err    error
 
@@ -58,7 +62,7 @@ func newHomeScreen(storePath string, now func() time.Time) *homeScreen {
 // the cursor stays on the same row number (clamped), which is what a reload
 // after an edit expects.
 func (h *homeScreen) setAccounts(accounts []store.Account, bad []*store.RecordError, err error) {
-	h.loaded = true
+	h.loaded, h.partial = true, false
 	h.err = err
 	if err == nil {
 		h.bad = bad
@@ -69,8 +73,22 @@ func (h *homeScreen) setAccounts(accounts []store.Account, bad []*store.RecordEr
 	h.syncKeys()
 }
 
-// total is how many accounts are loaded (filtered or not).
-func (h *homeScreen) total() int { return len(h.list.accounts) }
+// setFirstPage shows the first screenful of a large store while the rest is
+// read; total is how many the store holds.
+func (h *homeScreen) setFirstPage(accounts []store.Account, bad []*store.RecordError, total int) {
+	h.setAccounts(accounts, bad, nil)
+	h.partial, h.storeTotal = true, total
+	h.syncKeys()
+}
+
+// total is how many accounts there are (filtered or not; while partial, as
+// the store counted them).
+func (h *homeScreen) total() int {
+	if h.partial {
+		return h.storeTotal
+	}
+	return len(h.list.accounts)
+}
 
 // empty reports whether Home shows its empty state.
 func (h *homeScreen) empty() bool { return h.loaded && h.err == nil && h.total() == 0 }
@@ -272,6 +290,8 @@ func (h *homeScreen) filterLine() string {
 	case h.list.filter != "":
 		return truncate(s.Muted.Render("filter: ")+s.Text.Render(safetext.Line(h.filter.Value()))+
 			s.Muted.Render(fmt.Sprintf("  %d of %d · esc clears", h.list.len(), h.total())), h.width)
+	case h.partial:
+		return s.Muted.Render(truncate(fmt.Sprintf("Reading the other %d accounts…", h.storeTotal-h.list.len()), h.width))
 	case len(h.bad) > 0:
 		return s.Warn.Render(truncate(badRecordsLine(h.bad), h.width))
 	}

@@ -60,3 +60,33 @@ func BenchmarkHomeSort10k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkHomeFirstScreenStore10k: from a real store of 10,000 accounts,
+// the first load (one page) and Home's first frame — what the admin waits
+// for before the list shows. The rest of the list is read after it.
+func BenchmarkHomeFirstScreenStore10k(b *testing.B) {
+	st := filledStore(b, 10000)
+	m := New(Deps{Store: st, NoColor: true})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	b.ResetTimer()
+	for b.Loop() {
+		m.home.loaded = false
+		msg := loadAccountsCmd(st, st.Generation, nil, true)()
+		m.Update(msg)
+		_ = m.View()
+	}
+}
+
+// BenchmarkHomeFullLoadStore10k: the whole list read from a real store of
+// 10,000 accounts and drawn (what follows the first screen).
+func BenchmarkHomeFullLoadStore10k(b *testing.B) {
+	st := filledStore(b, 10000)
+	m := New(Deps{Store: st, NoColor: true})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	b.ResetTimer()
+	for b.Loop() {
+		msg := loadAccountsCmd(st, st.Generation, nil, false)()
+		m.Update(msg)
+		_ = m.View()
+	}
+}

@@ -68,8 +68,10 @@ func (h *homeScreen) syncKeys() {
 	for _, b := range []*key.Binding{&k.Open, &k.Verify, &k.Export, &k.Rotate, &k.Rename, &k.Delete} {
 		b.SetEnabled(row)
 	}
-	k.Filter.SetEnabled(list)
-	k.Sort.SetEnabled(list)
+	// Sorting and filtering a first screenful would mislead: they wait
+	// for the whole list.
+	k.Filter.SetEnabled(list && !h.partial)
+	k.Sort.SetEnabled(list && !h.partial)
 	k.Sort.SetHelp("s", "sort by "+((h.list.sort+1)%sortCount).String())
 	k.ClearFilter.SetEnabled(!typing && h.list.filter != "")
 	k.FilterDone.SetEnabled(typing)

@@ -27,7 +27,21 @@ type accountsMsg struct {
 	// draft: a link wizard is in progress (asked on the first load only).
 	draft    bool
 	draftErr error
+	// partial: accounts is only the first screenful of total; the rest
+	// is being read (the first load of a large store).
+	partial bool
+	total   int
 }
+
+// pagedReader reads one page of Home's list without decoding the rest of
+// the store (store.Store does).
+type pagedReader interface {
+	AccountsPage(offset, limit int) (page []store.Account, total int, bad []*store.RecordError, err error)
+}
+
+// firstPage is how many accounts the first load reads before the rest:
+// more than any screen shows, a few milliseconds whatever the store's size.
+const firstPage = 100
 
 // pollMsg is the poll timer.
 type pollMsg struct{}
@@ -42,8 +56,10 @@ type changesMsg struct {
 var errNoStore = errors.New("no store is open")
 
 // loadAccountsCmd reads the accounts in a command, never in Update. It only
-// captures its arguments, never the model.
-func loadAccountsCmd(r flow.AccountReader, changes func() (uint64, error), draft func() (bool, error)) tea.Cmd {
+// captures its arguments, never the model. With firstScreen, a store that
+// can read a page returns the first screenful at once (partial) when it
+// holds more: Home draws it while the root reads the rest.
+func loadAccountsCmd(r flow.AccountReader, changes func() (uint64, error), draft func() (bool, error), firstScreen bool) tea.Cmd {
 	return func() tea.Msg {
 		var msg accountsMsg
 		if changes != nil {
@@ -60,6 +76,18 @@ func loadAccountsCmd(r flow.AccountReader, changes func() (uint64, error), draft
 		if r == nil {
 			msg.err = errNoStore
 			return msg
+		}
+		if pr, ok := r.(pagedReader); ok && firstScreen {
+			page, total, bad, err := pr.AccountsPage(0, firstPage)
+			if err == nil && total > len(page)+len(bad) {
+				msg.accounts, msg.bad, msg.partial, msg.total = page, bad, true, total
+				msg.hasGen = false // the full read that follows stamps the generation
+				return msg
+			}
+			if err == nil {
+				msg.accounts, msg.bad = page, bad // the page is the whole store
+				return msg
+			}
 		}
 		accounts, bad, err := r.Accounts()
 		if err != nil {

@@ -215,7 +215,7 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 			if m.state.At.Page == flow.PageLoading {
 				draft = m.deps.ResumeDraft // only the first page depends on it
 			}
-			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes, draft))
+			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes, draft, !m.home.loaded))
 		case flow.QuitEffect:
 			cmds = append(cmds, tea.Quit)
 		}
@@ -334,6 +334,12 @@ func (m *Model) updatePage(msg tea.Msg) tea.Cmd {
 // accountsLoaded hands fresh accounts to Home and tells the reducer whether
 // any account is linked (unreadable records count: they are accounts too).
 func (m *Model) accountsLoaded(msg accountsMsg) tea.Cmd {
+	if msg.partial {
+		// The first screenful of a large store: drawn now, the rest follows.
+		m.home.setFirstPage(msg.accounts, msg.bad, msg.total)
+		cmd := m.apply(flow.AccountsLoaded{Linked: msg.total > 0, Draft: msg.draft})
+		return tea.Batch(cmd, loadAccountsCmd(m.deps.Store, m.deps.Changes, nil, false))
+	}
 	if msg.hasGen {
 		m.lastGen, m.hasLastGen = msg.gen, true
 	}
