@@ -31,8 +31,8 @@ type homeScreen struct {
 	partial    bool
 	storeTotal int
 	list       accountList
-	bad    []*store.RecordError
-	err    error
+	bad        []*store.RecordError
+	err        error
 
 	table  accountTable
 	filter textinput.Model
