@@ -29,6 +29,7 @@ type accountScreen struct {
 	name          string
 	reader        flow.AccountReader
 	now           func() time.Time
+	actions       bool // a service runs the actions; without one their keys are off
 
 	loaded  bool
 	account store.Account
@@ -67,11 +68,11 @@ type accountLoadedMsg struct {
 	err     error
 }
 
-func newAccountScreen(name string, reader flow.AccountReader, now func() time.Time) *accountScreen {
+func newAccountScreen(name string, reader flow.AccountReader, now func() time.Time, actions bool) *accountScreen {
 	if now == nil {
 		now = time.Now
 	}
-	return &accountScreen{name: name, reader: reader, now: now, keys: accountKeys{
+	return &accountScreen{name: name, reader: reader, now: now, actions: actions, keys: accountKeys{
 		scroll: defaultScrollKeys(),
 		Verify: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
 		Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
@@ -163,7 +164,7 @@ func (p *accountScreen) Capturing() bool { return false }
 // relayout rebuilds the text (it depends on the width and the styles) and
 // enables the keys that apply.
 func (p *accountScreen) relayout() {
-	ok := p.loaded && p.err == nil
+	ok := p.loaded && p.err == nil && p.actions
 	for _, b := range []*key.Binding{&p.keys.Verify, &p.keys.Export, &p.keys.Rotate, &p.keys.Rename, &p.keys.Delete} {
 		b.SetEnabled(ok)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
 )
 
@@ -49,11 +50,14 @@ func TestAccountGolden(t *testing.T) {
 		{"details", 80, 24, []string{"down", "enter"}},
 		{"details_scrolled", 80, 24, []string{"down", "enter", "pgdown"}},
 		{"details_60x16", 60, 16, []string{"down", "enter"}},
+		{"home_with_actions", 80, 24, []string{"down"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := Deps{Store: &fakeStore{accounts: accounts, audit: audit}, NoColor: true, Now: func() time.Time { return testNow }}
+			// A service makes the action keys show; these views never call it.
+			d := Deps{Store: &fakeStore{accounts: accounts, audit: audit}, Service: &flow.Service{},
+				NoColor: true, Now: func() time.Time { return testNow }}
 			hs := newHarness(t, d, tt.w, tt.h)
 			hs.keys(tt.keys...)
 			golden.RequireEqual(t, hs.view())

@@ -17,7 +17,7 @@ import (
 // visit: each reads the account as it is now.
 func (m *Model) accountPage(loc flow.Location) uikit.Screen {
 	if loc.Page == flow.PageAccount {
-		return newAccountScreen(loc.Account, m.deps.Store, m.deps.Now)
+		return newAccountScreen(loc.Account, m.deps.Store, m.deps.Now, m.deps.Service != nil)
 	}
 	svc := m.deps.Service
 	if svc == nil {

@@ -219,9 +219,9 @@ func (p *rotateScreen) read(msg rotationReadMsg) tea.Cmd {
 func (p *rotateScreen) start() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.busy, p.errText = cancel, "Making a new key and certificate…", ""
-	svc, name := p.svc, p.name
+	svc, name, keySize := p.svc, p.name, p.oldCred.KeySize
 	return func() tea.Msg {
-		a, cred, err := svc.StartRotation(ctx, name, 0, 0)
+		a, cred, err := svc.StartRotation(ctx, name, keySize, 0) // the key size in use; the default validity
 		if err != nil {
 			return rotationStartedMsg{err: err}
 		}

@@ -24,6 +24,9 @@ type homeScreen struct {
 	width, height int
 	storePath     string
 	now           func() time.Time
+	// actions: the account actions can run (a service is wired); without
+	// one their keys are off, so the help bar offers only what works.
+	actions bool
 
 	loaded bool
 	// partial: only the first screenful is loaded, of total; sorting and
@@ -45,7 +48,7 @@ var (
 	_ uikit.BackHandler = (*homeScreen)(nil)
 )
 
-func newHomeScreen(storePath string, now func() time.Time) *homeScreen {
+func newHomeScreen(storePath string, now func() time.Time, actions bool) *homeScreen {
 	if now == nil {
 		now = time.Now
 	}
@@ -53,7 +56,7 @@ func newHomeScreen(storePath string, now func() time.Time) *homeScreen {
 	ti.Prompt = ""
 	ti.Placeholder = "name, org or tenant"
 	ti.CharLimit = 128
-	h := &homeScreen{storePath: storePath, now: now, filter: ti, keys: defaultHomeKeys()}
+	h := &homeScreen{storePath: storePath, now: now, actions: actions, filter: ti, keys: defaultHomeKeys()}
 	h.syncKeys()
 	return h
 }

@@ -65,8 +65,9 @@ func (h *homeScreen) syncKeys() {
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDn, &k.Top, &k.Bottom} {
 		b.SetEnabled(row)
 	}
-	for _, b := range []*key.Binding{&k.Open, &k.Verify, &k.Export, &k.Rotate, &k.Rename, &k.Delete} {
-		b.SetEnabled(row)
+	k.Open.SetEnabled(row)
+	for _, b := range []*key.Binding{&k.Verify, &k.Export, &k.Rotate, &k.Rename, &k.Delete} {
+		b.SetEnabled(row && h.actions)
 	}
 	// Sorting and filtering a first screenful would mislead: they wait
 	// for the whole list.

@@ -105,7 +105,7 @@ func New(d Deps) *Model {
 		},
 	}
 	m.picker = newPickerScreen()
-	m.home = newHomeScreen(d.StorePath, d.Now)
+	m.home = newHomeScreen(d.StorePath, d.Now, d.Service != nil)
 	m.integrations = newIntegrationsScreen()
 	m.microsoft = newMicrosoftScreen()
 	m.settings = newSettingsScreen(d)
