@@ -25,7 +25,7 @@ func TestDetailsShowEveryFieldTheChecksAndTheHistory(t *testing.T) {
 	hs := f.harness(120, 60) // everything fits: no scrolling in this test
 	hs.keys("enter")
 	hs.mustBeOn(flow.PageAccount)
-	hs.mustShow("Home › contoso", "contoso  ✗ failed at step grant-admin-consent",
+	hs.mustShow("Home › contoso", "contoso  ✗ failed at step 3",
 		"contoso.onmicrosoft.com", a.TenantID, a.AppID, "global",
 		c.Thumbprint, "In use", "RSA 2048", "expires "+c.NotAfter.Format("2006-01-02"),
 		"Keys are protected by the store file's permissions only", "passphrase protection is not",

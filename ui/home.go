@@ -10,10 +10,12 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui/uikit"
+	"github.com/xops/xops/ui/verifyview"
 )
 
 // homeScreen lists the linked accounts, or — with none — says what xops does
@@ -310,16 +312,23 @@ func (h *homeScreen) selectedView(now time.Time) string {
 		return ""
 	}
 	mark, text := statusText(*a)
+	if a.Status == store.StatusFailed && failedAt(entra.Step(a.FailedStep)) != "" {
+		text += ": " + verifyview.StepName(entra.Step(a.FailedStep)) // a known step's name, as the checklist says it
+	}
 	e, at := expiryOf(*a, now)
 	cert := expiryStyle(s, e).Render(expiryWords(e, at, now))
 	if _, ok := a.PendingCredential(); ok {
 		cert += s.Warn.Render(" · rotation under way")
 	}
+	when := ""
+	if !a.LastVerified.IsZero() {
+		when = s.Muted.Render(" · checked " + verifiedText(*a))
+	}
 	lines := []string{
-		s.Text.Bold(true).Render(safetext.Line(a.Name)) + "  " + statusStyle(s, a.Status).Render(mark+" "+text),
+		s.Text.Bold(true).Render(safetext.Line(a.Name)) + "  " + statusStyle(s, a.Status).Render(mark+" "+text) + when,
 		s.Muted.Render("org    ") + s.Code.Render(safetext.Line(a.Organization)),
 		s.Muted.Render("tenant ") + s.Code.Render(safetext.Line(a.TenantID)),
-		s.Muted.Render("cert   ") + cert + s.Muted.Render(" · last verified "+verifiedText(*a)),
+		s.Muted.Render("cert   ") + cert,
 	}
 	for i, ln := range lines {
 		lines[i] = truncate(ln, h.width)

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui/uikit"
@@ -56,7 +57,10 @@ func (t *accountTable) measure(accounts []store.Account) {
 // text), without building the string.
 func statusWidth(a store.Account) int {
 	if a.Status == store.StatusFailed && a.FailedStep != "" {
-		return 2 + len("failed at step ") + cellWidth(safetext.Line(a.FailedStep))
+		if t := failedAt(entra.Step(a.FailedStep)); t != "" {
+			return 2 + len(t)
+		}
+		return 2 + len("failed at ") + cellWidth(safetext.Line(a.FailedStep))
 	}
 	_, text := statusText(a) // a constant: nothing to build
 	return 2 + len(text)
@@ -76,11 +80,11 @@ func cellWidth(s string) int {
 // columnWidths shares width between the columns. Name, status and expiry
 // always show; the organization joins when it fits. Name and organization
 // then grow in turns, one cell each, up to what the longest value needs
-// (capped: a 64-character name must not push the rest out). The tenant and
-// the last verification join only after that, where there is room: the
-// lines under the table spell out the selected account in full. Last, the
-// status grows to "✗ failed at step …" and the tenant to the whole GUID,
-// each only when it can grow whole.
+// (capped: a 64-character name must not push the rest out). Then the status
+// grows to "✗ failed at step N" where it can grow whole, and the tenant and
+// the last verification join where there is room: the lines under the
+// table spell out the selected account in full. Last, the tenant grows to
+// the whole GUID when it can grow whole.
 func columnWidths(width int, need columns) columns {
 	need.name, need.org = min(need.name, 24), min(need.org, 32)
 	c := columns{name: min(need.name, 10), status: shortStatus, expiry: expiryWidth}
@@ -102,11 +106,13 @@ func columnWidths(width int, need columns) columns {
 			left--
 		}
 	}
-	join(&c.tenant, 9)
-	join(&c.verified, dateWidth)
+	// "✗ failed at step 3" where it fits whole; else "✗ failed", and the
+	// lines under the table name the step.
 	if d := need.status - c.status; d > 0 && d <= left {
 		c.status, left = need.status, left-d
 	}
+	join(&c.tenant, 9)
+	join(&c.verified, dateWidth)
 	if c.tenant > 0 && guidWidth-c.tenant <= left {
 		c.tenant = guidWidth
 	}
@@ -200,13 +206,41 @@ func statusText(a store.Account) (mark, text string) {
 	case store.StatusVerified:
 		return "✓", "verified"
 	case store.StatusFailed:
+		if t := failedAt(entra.Step(a.FailedStep)); t != "" {
+			return "✗", t
+		}
 		if a.FailedStep != "" {
-			return "✗", "failed at step " + safetext.Line(a.FailedStep)
+			return "✗", "failed at " + safetext.Line(a.FailedStep)
 		}
 		return "✗", "failed (no setup step at fault)"
 	default:
 		return "·", "not verified"
 	}
+}
+
+// failedAt names the step a failed verification points at, as the
+// checklist numbers it ("failed at step 3"); "" for a step xops does not
+// know. Constants: the list measures 10,000 of them without building any.
+func failedAt(step entra.Step) string {
+	switch step {
+	case entra.StepRegisterApp:
+		return "failed at step 1"
+	case entra.StepAddExchangePermission:
+		return "failed at step 2"
+	case entra.StepGrantAdminConsent:
+		return "failed at step 3"
+	case entra.StepAssignGlobalReader:
+		return "failed at step 4"
+	case entra.StepCopyIDs:
+		return "failed at step 5"
+	case entra.StepUploadCertificate:
+		return "failed at step 6"
+	case entra.StepEnterIDs:
+		return "failed: the IDs"
+	case entra.StepGenerateKey:
+		return "failed: the key"
+	}
+	return ""
 }
 
 // statusCell is the status column of a row, coloured and padded to width.

@@ -87,7 +87,7 @@ func TestColumnWidthsFitEveryWidth(t *testing.T) {
 	if c := columnWidths(100, tbl.need); c.tenant == 0 || c.verified == 0 {
 		t.Errorf("100-column page: %+v (want the tenant and the last verification)", c)
 	}
-	if c := columnWidths(200, tbl.need); c.tenant != 36 || c.status != ansi.StringWidth("✗ failed at step grant-admin-consent") {
+	if c := columnWidths(200, tbl.need); c.tenant != 36 || c.status != ansi.StringWidth("✗ failed at step 3") {
 		t.Errorf("wide terminal: %+v", c)
 	}
 }
