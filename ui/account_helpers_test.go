@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -31,6 +33,21 @@ func (f *entraFake) upload(thumbprint string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.uploaded[thumbprint] = true
+}
+
+// uploadPEM uploads a certificate given as PEM (what the sandbox key does).
+func (f *entraFake) uploadPEM(t *testing.T, certPEM []byte) {
+	blk, _ := pem.Decode(certPEM)
+	if blk == nil {
+		t.Error("upload: not PEM")
+		return
+	}
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		t.Errorf("upload: %v", err)
+		return
+	}
+	f.upload(certs.Thumbprint(cert))
 }
 
 func (f *entraFake) setFailure(id entra.CheckID, step entra.Step) {
