@@ -99,47 +99,85 @@ func keyOwner(tx *bolt.Tx, credID string) (string, bool) {
 // or removing the passphrase re-encrypts all keys or none. If fn fails for
 // any key, nothing is written and the error is returned wrapped.
 func (s *Store) RewriteKeys(fn func(credID string, km KeyMaterial) (KeyMaterial, error), settings map[string][]byte) error {
+	return s.update(func(tx *bolt.Tx) error { return rewriteKeysTx(tx, fn, settings) })
+}
+
+// KeyRewrite is a RewriteKeys that also checks settings and appends an audit
+// entry, all in the same transaction.
+type KeyRewrite struct {
+	// Fn turns each stored key into its new form (see RewriteKeys).
+	Fn func(credID string, km KeyMaterial) (KeyMaterial, error)
+	// Expect holds settings that must still have these exact values (nil:
+	// unset) when the transaction starts; otherwise nothing is written and
+	// ErrChanged is returned. It guards against another process having
+	// changed them since the caller read them.
+	Expect map[string][]byte
+	// Settings are written with the keys.
+	Settings map[string][]byte
+	// Audit is appended (one without an account: "passphrase set", …).
+	Audit AuditEntry
+}
+
+// ErrChanged says a setting changed under the caller (another xops): nothing was written.
+var ErrChanged = errors.New("the store changed meanwhile (another xops?); nothing was written, try again")
+
+// RewriteKeysIf runs r in one transaction: expectations, every key, the
+// settings and the audit entry, or nothing.
+func (s *Store) RewriteKeysIf(r KeyRewrite) error {
 	return s.update(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketKeys)
-		type rewritten struct {
-			id  []byte
-			raw []byte
-		}
-		var out []rewritten
-		c := keys.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			id := string(k)
-			km, err := decodeRecord[KeyMaterial](bucketKeys, id, v)
-			if err != nil {
-				return err
-			}
-			var next KeyMaterial
-			err = callCaller(func() error {
-				var err error
-				next, err = fn(id, km)
-				return err
-			})
-			if err != nil {
-				return fmt.Errorf("rewriting the key of credential %s: %w", id, err)
-			}
-			if err := checkKeyMaterial(id, next); err != nil {
-				return err
-			}
-			next.V = RecordVersion
-			raw, err := encodeRecord(next)
-			if err != nil {
-				return err
-			}
-			// Puts wait until the walk is over: changing a bucket under its cursor is unsafe.
-			out = append(out, rewritten{[]byte(id), raw})
-		}
-		for _, r := range out {
-			if err := keys.Put(r.id, r.raw); err != nil {
-				return fmt.Errorf("writing the key of credential %s: %w", r.id, err)
+		b := tx.Bucket(bucketSettings)
+		for k, want := range r.Expect {
+			if got := b.Get([]byte(k)); (got == nil) != (want == nil) || !bytes.Equal(got, want) {
+				return fmt.Errorf("setting %q: %w", k, ErrChanged)
 			}
 		}
-		return putSettings(tx, settings)
+		if err := rewriteKeysTx(tx, r.Fn, r.Settings); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, r.Audit, "keys rewritten", Account{})
 	})
+}
+
+func rewriteKeysTx(tx *bolt.Tx, fn func(credID string, km KeyMaterial) (KeyMaterial, error), settings map[string][]byte) error {
+	keys := tx.Bucket(bucketKeys)
+	type rewritten struct {
+		id  []byte
+		raw []byte
+	}
+	var out []rewritten
+	c := keys.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		id := string(k)
+		km, err := decodeRecord[KeyMaterial](bucketKeys, id, v)
+		if err != nil {
+			return err
+		}
+		var next KeyMaterial
+		err = callCaller(func() error {
+			var err error
+			next, err = fn(id, km)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("rewriting the key of credential %s: %w", id, err)
+		}
+		if err := checkKeyMaterial(id, next); err != nil {
+			return err
+		}
+		next.V = RecordVersion
+		raw, err := encodeRecord(next)
+		if err != nil {
+			return err
+		}
+		// Puts wait until the walk is over: changing a bucket under its cursor is unsafe.
+		out = append(out, rewritten{[]byte(id), raw})
+	}
+	for _, r := range out {
+		if err := keys.Put(r.id, r.raw); err != nil {
+			return fmt.Errorf("writing the key of credential %s: %w", r.id, err)
+		}
+	}
+	return putSettings(tx, settings)
 }
 
 // OrphanKeys lists the credential ids whose key material no account names:
