@@ -99,6 +99,7 @@ func (a *app) rootCmd() *cobra.Command {
 	f.StringVar(&a.g.exchangeURL, "exchange-url", "", "Exchange Online endpoint override (env XOPS_EXCHANGE_URL)")
 	f.StringVar(&a.g.graphURL, "graph-url", "", "Microsoft Graph endpoint override (env XOPS_GRAPH_URL)")
 	f.BoolVar(&a.g.sandbox, "sandbox", false, "use the built-in simulated tenant, with its own store (env XOPS_SANDBOX=1)")
+	a.addAccessibleFlag(f)
 
 	root.AddCommand(a.versionCmd(), a.accountsCmd(), a.linkCmd(), a.storeCmd())
 	return root

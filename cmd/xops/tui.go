@@ -16,6 +16,9 @@ import (
 // runTUI is xops without a command: the interactive TUI. It needs a terminal
 // on both ends; from a script it says what to use instead (exit 2).
 func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
+	if handled, err := a.accessibleTUI(cmd); handled { // --accessible, XOPS_ACCESSIBLE, TERM=dumb: plain prompts
+		return err
+	}
 	if !a.terminal(a.stdin) || !a.terminal(a.stdout) {
 		return usageErr("the interactive TUI needs a terminal on stdin and stdout; from scripts use the commands: " +
 			"xops link microsoft, xops accounts list|show|verify|export|rename|delete, xops store check|backup (see 'xops --help')")

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/xops/xops/flow"
+)
+
+// accessibleFlagName is the global flag that swaps the full-screen TUI for
+// plain line prompts (screen readers, dumb terminals, files of answers).
+const accessibleFlagName = "accessible"
+
+// addAccessibleFlag registers --accessible among the global flags.
+func (a *app) addAccessibleFlag(f *pflag.FlagSet) {
+	f.Bool(accessibleFlagName, false, "plain line prompts instead of the full-screen TUI (env XOPS_ACCESSIBLE=1; on by itself when TERM=dumb)")
+}
+
+// accessibleMode tells whether xops without a command runs as plain
+// prompts: --accessible (which wins either way), else XOPS_ACCESSIBLE, else
+// a terminal that cannot draw (TERM=dumb).
+func (a *app) accessibleMode(cmd *cobra.Command) (bool, error) {
+	if f := cmd.Flags().Lookup(accessibleFlagName); f != nil && f.Changed {
+		return f.Value.String() == "true", nil
+	}
+	on, err := envBool(a.env("XOPS_ACCESSIBLE"))
+	if err != nil {
+		return false, usageErr("XOPS_ACCESSIBLE: %v", err)
+	}
+	return on || a.env("TERM") == "dumb", nil
+}
+
+// accessibleTUI runs the accessible mode when it is asked for; handled
+// reports whether it ran (err is then its outcome). It is called first thing
+// in runTUI, before the TUI asks for a terminal: plain prompts work from a
+// pipe too.
+func (a *app) accessibleTUI(cmd *cobra.Command) (handled bool, err error) {
+	on, err := a.accessibleMode(cmd)
+	if err != nil {
+		return true, err
+	}
+	if !on {
+		return false, nil
+	}
+	return true, a.runAccessible(cmd)
+}
+
+// runAccessible is the TUI as plain text: Home (the accounts list) and a
+// menu, the platform picker on first run, and the link wizard as line
+// prompts. End of input at any prompt stops with exit 2 and leaves no half
+// account behind.
+func (a *app) runAccessible(cmd *cobra.Command) error {
+	svc, err := a.service() // in sandbox mode this starts the simulated tenant
+	if err != nil {
+		return err
+	}
+	p := &prompter{ctx: cmd.Context(), a: a, w: a.stdout}
+	p.say("xops %s, plain prompts (accessible mode). Store: %s", versionString(), oneLine(a.stPath))
+	if a.sb != nil {
+		p.say("Sandbox: a simulated tenant on this machine; nothing reaches Microsoft.")
+	}
+	err = a.accessibleHome(p, svc)
+	switch {
+	case errors.Is(err, errInputEnded):
+		return usageErr("input ended; nothing saved")
+	case errors.Is(err, errInterrupted):
+		return failedErr(errors.New("interrupted; nothing saved"))
+	}
+	return err
+}
+
+// accessibleHome loops over Home and its menu until the admin quits.
+func (a *app) accessibleHome(p *prompter, svc *flow.Service) error {
+	for {
+		n, err := a.printHome(p, svc)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			quit, err := a.pickPlatform(p)
+			if err != nil || quit {
+				return err
+			}
+			if err := a.accessibleLink(p, svc); err != nil {
+				return err
+			}
+			continue
+		}
+		i, err := p.menu("What next?", []string{
+			"Link a new Microsoft 365 account",
+			"Verify an account",
+			"Show the accounts again",
+			"Quit",
+		})
+		if err != nil {
+			return err
+		}
+		switch i {
+		case 0:
+			err = a.accessibleLink(p, svc)
+		case 1:
+			err = a.accessibleVerifyAccount(p, svc)
+		case 3:
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// pickPlatform is the first-run platform picker; quit reports the admin chose
+// to leave.
+func (a *app) pickPlatform(p *prompter) (quit bool, err error) {
+	p.say("No account is linked yet.")
+	for {
+		i, err := p.menu("Choose your platform:", []string{"AWS", "Azure", "Microsoft", "Quit"})
+		if err != nil {
+			return false, err
+		}
+		switch i {
+		case 2:
+			return false, nil
+		case 3:
+			return true, nil
+		}
+		p.say("xops does not link %s accounts yet: Microsoft 365 is the first integration. Choose Microsoft, or Quit.",
+			[]string{"AWS", "Azure"}[i])
+	}
+}
+
+// printHome prints the linked accounts as a plain table and returns how many
+// there are.
+func (a *app) printHome(p *prompter, svc *flow.Service) (int, error) {
+	accounts, bad, err := svc.Store.Accounts()
+	if err != nil {
+		return 0, failedErr(fmt.Errorf("read the accounts: %w", err))
+	}
+	p.say("")
+	if len(bad) > 0 {
+		p.say("%d account record(s) cannot be read; run 'xops store check'.", len(bad))
+	}
+	if len(accounts) == 0 {
+		return 0, nil
+	}
+	p.say("Home: %d linked account(s)", len(accounts))
+	tw := tabwriter.NewWriter(p.w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tORGANIZATION\tSTATUS\tCERTIFICATE EXPIRES")
+	now := a.now()
+	for _, acc := range accounts {
+		expires := "-"
+		if c, ok := acc.Active(); ok {
+			expires = expiryText(c.NotAfter, now)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", oneLine(acc.Name), oneLine(acc.Organization), statusText(acc), expires)
+	}
+	if err := tw.Flush(); err != nil {
+		return 0, failedErr(fmt.Errorf("print the accounts: %w", err))
+	}
+	p.say("")
+	return len(accounts), nil
+}
+
+// accessibleVerifyAccount asks which account and verifies it check by check.
+func (a *app) accessibleVerifyAccount(p *prompter, svc *flow.Service) error {
+	name, err := p.field("Account to verify (its name)", "", func(v string) (string, error) {
+		if strings.TrimSpace(v) == "" {
+			return "", errors.New("type the name of an account from the list above")
+		}
+		acc, err := svc.Account(v)
+		if err != nil {
+			return "", err
+		}
+		return acc.Name, nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = a.accessibleVerify(p, svc, name, nil)
+	return err
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// errInputEnded is end of input (ctrl+d, or the end of a file of answers) at
+// a prompt of the accessible mode: the run stops and says what was kept.
+var errInputEnded = errors.New("input ended")
+
+// prompter asks plain line questions for the accessible mode: one question a
+// line, the answer read up to the newline. Nothing is drawn, no colour, no
+// cursor movement: a screen reader, a dumb terminal or a file of answers all
+// work. Every answer is checked here; an empty answer takes the default
+// shown in brackets, which is checked like any other answer.
+type prompter struct {
+	ctx context.Context
+	a   *app
+	w   io.Writer
+}
+
+// say prints one line of text for the admin.
+func (p *prompter) say(format string, args ...any) {
+	fmt.Fprintf(p.w, format+"\n", args...)
+}
+
+// ask prints the question and reads one answer, trimmed. End of input is
+// errInputEnded, ctrl+c errInterrupted.
+func (p *prompter) ask(question string) (string, error) {
+	fmt.Fprintf(p.w, "%s ", question)
+	s, err := p.a.readLine(p.ctx)
+	if errors.Is(err, io.EOF) {
+		fmt.Fprintln(p.w)
+		return "", errInputEnded
+	}
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(s), nil
+}
+
+// yesNo asks a yes/no question; an empty answer is def. Anything else is
+// asked again, saying what is expected.
+func (p *prompter) yesNo(question string, def bool) (bool, error) {
+	hint := "[y/N]"
+	if def {
+		hint = "[Y/n]"
+	}
+	for {
+		s, err := p.ask(question + " " + hint)
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(s) {
+		case "":
+			return def, nil
+		case "y", "yes":
+			return true, nil
+		case "n", "no":
+			return false, nil
+		}
+		p.say("Please answer y (yes) or n (no).")
+	}
+}
+
+// choice is one answer a question accepts: what to type and what it means.
+type choice struct {
+	key   string
+	label string
+}
+
+// choose asks for one of the choices by key (case ignored); an empty answer
+// is def when def is not "".
+func (p *prompter) choose(question string, choices []choice, def string) (string, error) {
+	keys := make([]string, len(choices))
+	for i, c := range choices {
+		keys[i] = c.key
+		if c.key == def {
+			keys[i] = strings.ToUpper(c.key)
+		}
+	}
+	for {
+		s, err := p.ask(fmt.Sprintf("%s [%s]", question, strings.Join(keys, "/")))
+		if err != nil {
+			return "", err
+		}
+		if s == "" && def != "" {
+			return def, nil
+		}
+		for _, c := range choices {
+			if strings.EqualFold(s, c.key) {
+				return c.key, nil
+			}
+		}
+		var opts []string
+		for _, c := range choices {
+			opts = append(opts, c.key+" ("+c.label+")")
+		}
+		p.say("Please answer %s.", strings.Join(opts, ", "))
+	}
+}
+
+// menu lists numbered options and returns the index of the one chosen.
+func (p *prompter) menu(title string, options []string) (int, error) {
+	p.say("%s", title)
+	for i, o := range options {
+		p.say("  %d. %s", i+1, o)
+	}
+	for {
+		s, err := p.ask(fmt.Sprintf("Choose 1-%d:", len(options)))
+		if err != nil {
+			return 0, err
+		}
+		n, convErr := strconv.Atoi(s)
+		if convErr == nil && n >= 1 && n <= len(options) {
+			return n - 1, nil
+		}
+		p.say("Please type a number from 1 to %d.", len(options))
+	}
+}
+
+// field asks for one form field until check accepts the answer. An empty
+// answer stands for def (shown in brackets) and goes through check too: a
+// default is never taken on trust. check returns the value to keep (trimmed,
+// normalised) or an error that says what is wrong and how to fix it.
+func (p *prompter) field(label, def string, check func(string) (string, error)) (string, error) {
+	q := label + ":"
+	if def != "" {
+		q = fmt.Sprintf("%s [%s]:", label, oneLine(def))
+	}
+	for {
+		s, err := p.ask(q)
+		if err != nil {
+			return "", err
+		}
+		if s == "" {
+			s = def
+		}
+		v, err := check(s)
+		if err == nil {
+			return v, nil
+		}
+		p.say("  %s", fieldProblem(err))
+	}
+}
+
+// fieldProblem is a refused answer's message, one clean line.
+func fieldProblem(err error) string { return oneLine(err.Error()) }

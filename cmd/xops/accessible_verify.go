@@ -1,0 +1,110 @@
+package main
+
+import (
+	"github.com/xops/xops/assets"
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/flow/wizard"
+)
+
+// accessibleVerify verifies an account live, printing each check as it
+// lands, and names the checklist step to fix when one fails. The admin can
+// fix it and verify again; in the sandbox, fix (non-nil) does the step from
+// here. It reports whether the account ended verified.
+func (a *app) accessibleVerify(p *prompter, svc *flow.Service, name string, fix func(entra.Step) error) (bool, error) {
+	p.say("")
+	p.say("== Step %d of %d: %s ==", wizard.StepVerify.Number(), len(wizard.Steps), wizard.StepVerify.Title())
+	where := "live against Microsoft"
+	if a.sb != nil {
+		where = "against the sandbox tenant"
+	}
+	if yes, err := p.yesNo("Verify "+oneLine(name)+" now, "+where+"?", true); err != nil || !yes {
+		if err == nil {
+			p.say("Not verified. Later: xops accounts verify %s", shellQuote(name))
+		}
+		return false, err
+	}
+	for {
+		r, err := a.verifyOnce(p, svc, name)
+		if err != nil {
+			return false, err
+		}
+		if r.OK {
+			p.say("%s: verified, every check passed.", oneLine(r.Account))
+			return true, nil
+		}
+		if r.FailedStep == "" {
+			p.say("%s: failed; no checklist step is at fault (see the message above). The account's status was left as it was.", oneLine(r.Account))
+		} else {
+			p.say("%s: failed at step %s: %s.", oneLine(r.Account), r.FailedStep, stepTitle(r.FailedStep))
+			p.say("Fix that step in the Entra admin center (%s), then verify again.", assets.EntraHome)
+		}
+		choices := []choice{{"y", "verify again"}, {"n", "stop here"}}
+		q := "Verify again?"
+		if fix != nil && a.sb != nil && r.FailedStep != "" {
+			choices = append(choices, choice{"s", "do the step in the sandbox, then verify"})
+			q = "Verify again? (s: do the step in the sandbox first)"
+		}
+		c, err := p.choose(q, choices, "n")
+		if err != nil {
+			return false, err
+		}
+		switch c {
+		case "n":
+			p.say("Not verified. Later: xops accounts verify %s", shellQuote(name))
+			return false, nil
+		case "s":
+			if err := fix(r.FailedStep); err != nil {
+				p.say("Sandbox: %s", oneLine(err.Error()))
+			}
+		}
+	}
+}
+
+// verifyOnce runs every check once and prints each as it lands, then those
+// that did not run (skipped after an earlier failure).
+func (a *app) verifyOnce(p *prompter, svc *flow.Service, name string) (entra.Report, error) {
+	printed := map[entra.CheckID]bool{}
+	show := func(c entra.CheckResult) {
+		printed[c.ID] = true
+		p.say("%s", checkLine(string(c.ID), c.OK, c.Skipped, c.Message))
+		if c.Warning != "" {
+			p.say("    warning: %s", oneLine(c.Warning))
+		}
+		if !c.OK && !c.Skipped {
+			if c.Step != "" {
+				p.say("    step to fix: %s (%s)", c.Step, stepTitle(c.Step))
+			}
+			if c.Hint != "" {
+				p.say("    %s", oneLine(c.Hint))
+			}
+		}
+	}
+	r, err := svc.VerifyAccount(p.ctx, name, show)
+	if err != nil {
+		if p.ctx.Err() != nil {
+			return r, errInterrupted
+		}
+		return r, classify(err)
+	}
+	for _, c := range r.Checks {
+		if !printed[c.ID] {
+			show(c)
+		}
+	}
+	return r, nil
+}
+
+// stepTitle is a checklist step's title as the checklist says it.
+func stepTitle(id entra.Step) string {
+	steps, err := assets.Checklist()
+	if err != nil {
+		return string(id)
+	}
+	for _, st := range steps {
+		if st.ID == id {
+			return st.Title
+		}
+	}
+	return string(id)
+}
