@@ -26,6 +26,11 @@ const sandboxAppName = "Xops"
 // admin center. Steps left undone are what verification will catch.
 func (m *Model) sandboxDo(step entra.Step) tea.Cmd {
 	sb, appID := m.d.Sandbox, m.appID
+	if appID == "" {
+		// After a restart the app registered before is known only through
+		// the draft's form (the sandbox tenant itself is persisted).
+		appID = m.st.Form.AppID
+	}
 	if m.working != "" {
 		return nil
 	}
