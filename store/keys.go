@@ -122,8 +122,21 @@ type KeyRewrite struct {
 var ErrChanged = errors.New("the store changed meanwhile (another xops?); nothing was written, try again")
 
 // RewriteKeysIf runs r in one transaction: expectations, every key, the
-// settings and the audit entry, or nothing.
+// settings and the audit entry, or nothing. Then it zeroes the pages the
+// old forms of the keys were in (ScrubFreePages), so a key just encrypted
+// is not left readable in the file; a failure there is returned but the
+// rewrite stands.
 func (s *Store) RewriteKeysIf(r KeyRewrite) error {
+	if err := s.rewriteKeysIf(r); err != nil {
+		return err
+	}
+	if _, err := s.ScrubFreePages(); err != nil {
+		return fmt.Errorf("the keys were rewritten, but their old forms may remain in freed pages of %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func (s *Store) rewriteKeysIf(r KeyRewrite) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSettings)
 		for k, want := range r.Expect {

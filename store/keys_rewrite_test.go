@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/xops/xops/store"
@@ -54,5 +56,14 @@ func TestRewriteKeysIfChecksSettingsAndAudits(t *testing.T) {
 	}
 	if err := s.Check(); err != nil {
 		t.Fatalf("Check: %v", err)
+	}
+	// The plain form is gone from the file, freed pages included.
+	raw, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := testKey(1).KeyPKCS8
+	if bytes.Contains(raw, []byte(base64.StdEncoding.EncodeToString(plain))) {
+		t.Error("the plain key is still in the file after RewriteKeysIf")
 	}
 }
