@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/xops/xops/entra"
@@ -44,10 +45,18 @@ type Service struct {
 	Now func() time.Time
 	// Rand feeds ids and key generation (nil: crypto/rand).
 	Rand io.Reader
-	// Unlock decrypts key material sealed with the store passphrase
-	// (store.KeyMaterial.KeyAge). Nil means no passphrase is configured: a
-	// sealed key is then reported as locked instead of used.
-	Unlock func(sealed []byte) (pkcs8 []byte, err error)
+	// Passphrase asks for the store passphrase (passphrase.go). It is called
+	// only when a key must be encrypted or decrypted and the store has a
+	// passphrase, again after a wrong answer (PassphraseAttempts in all);
+	// once one works, the keys stay open for the Service's life. Nil: a
+	// protected key is reported as ErrKeyLocked.
+	Passphrase func(ctx context.Context) (string, error)
+	// ScryptWorkFactor is scrypt's log2(N) for a new passphrase (0: age's
+	// default, 18); tests lower it.
+	ScryptWorkFactor int
+
+	keyring   keyring    // the opened store identity
+	unlocking sync.Mutex // one passphrase prompt at a time
 }
 
 // Audit actions written by the service.

@@ -380,7 +380,7 @@ func (r *autoRun) organization(ctx context.Context) (entra.SetupEvent, error) {
 // earlier run made (a second key would mean a second certificate on the app).
 func (r *autoRun) key(ctx context.Context) (entra.SetupEvent, error) {
 	if id := r.prog.Credential.ID; id != "" {
-		cred, err := r.s.credential(id)
+		cred, err := r.s.credential(ctx, id)
 		if err == nil {
 			r.cred = cred
 			return entra.SetupEvent{Existed: true, Message: "reusing the key made by the earlier run, certificate " + r.prog.Credential.Thumbprint}, nil

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -56,7 +57,7 @@ func (s *Service) Export(name, format, password string) ([]byte, error) {
 		}
 		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: km.CertDER}), nil
 	}
-	cred, err := s.credential(c.ID)
+	cred, err := s.credential(context.Background(), c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("export %q: %w", a.Name, err)
 	}

@@ -43,7 +43,10 @@ func (s *Service) NewCredential(ctx context.Context, name string, keySize, days 
 	if err != nil {
 		return store.Credential{}, nil, fmt.Errorf("encode the new key: %w", err)
 	}
-	km := store.KeyMaterial{V: store.RecordVersion, CertDER: cred.CertificateDER(), KeyPKCS8: key}
+	km, err := s.sealKey(ctx, cred.CertificateDER(), key)
+	if err != nil {
+		return store.Credential{}, nil, fmt.Errorf("protect the new key: %w", err)
+	}
 	if err := s.Store.PutKey(id, km); err != nil {
 		return store.Credential{}, nil, fmt.Errorf("store the new key: %w", err)
 	}

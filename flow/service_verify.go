@@ -77,10 +77,11 @@ func (s *Service) check(ctx context.Context, a store.Account, c store.Credential
 	if s.Verifier == nil {
 		return entra.Report{}, fmt.Errorf("verify %q: no verifier configured", a.Name)
 	}
-	cred, err := s.credential(c.ID)
+	cred, err := s.credential(ctx, c.ID)
 	var report entra.Report
+	var perr *PassphraseError
 	switch {
-	case errors.Is(err, ErrKeyLocked):
+	case errors.As(err, &perr):
 		return entra.Report{}, fmt.Errorf("verify %q: %w", a.Name, err)
 	case err != nil:
 		// The stored key does not open or does not match its certificate:
@@ -98,20 +99,18 @@ func (s *Service) check(ctx context.Context, a store.Account, c store.Credential
 	return report, nil
 }
 
-// credential loads and opens the key material of one credential.
-func (s *Service) credential(credID string) (*certs.Credential, error) {
+// credential loads and opens the key material of one credential, decrypting
+// it when the store has a passphrase (MSAL needs the key itself, not
+// encrypted PEM). Passphrase errors (ErrKeyLocked, ErrWrongPassphrase, the
+// provider's own) come back wrapped as they are.
+func (s *Service) credential(ctx context.Context, credID string) (*certs.Credential, error) {
 	km, err := s.Store.Key(credID)
 	if err != nil {
 		return nil, fmt.Errorf("read the key: %w", err)
 	}
-	key := km.KeyPKCS8
-	if len(km.KeyAge) > 0 {
-		if s.Unlock == nil {
-			return nil, ErrKeyLocked
-		}
-		if key, err = s.Unlock(km.KeyAge); err != nil {
-			return nil, fmt.Errorf("unlock the key: %w", err)
-		}
+	key, err := s.openKey(ctx, km)
+	if err != nil {
+		return nil, fmt.Errorf("open the key: %w", err)
 	}
 	cred, err := certs.Parse(km.CertDER, key)
 	if err != nil {
