@@ -173,6 +173,14 @@ func (p *ptyRun) waitQuiet(last string) {
 	p.t.Fatalf("the TUI did not settle within %s after typing; it drew, last:\n%s", screenWait, tailOf(p.screen(), 1500))
 }
 
+// resize changes the terminal's size; the kernel tells xops (SIGWINCH).
+func (p *ptyRun) resize(cols, rows uint16) {
+	p.t.Helper()
+	if err := unix.IoctlSetWinsize(int(p.tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
 // press types keys into the terminal.
 func (p *ptyRun) press(keys string) {
 	p.t.Helper()
@@ -202,7 +210,8 @@ func (p *ptyRun) wait() int {
 }
 
 // testSighupKeepsDraft starts the TUI in a pseudo-terminal, goes into the
-// link wizard's form, types a name and sends SIGHUP (the SSH session
+// link wizard's form, types a name, shrinks the terminal to 40×12 and back
+// (a "too small" message, then the form again), and sends SIGHUP (the SSH session
 // dropped). xops must exit cleanly, give the terminal back as it found it,
 // and keep the draft with the name typed; a restart offers to resume it.
 func testSighupKeepsDraft(t *testing.T, bin string) {
@@ -223,6 +232,12 @@ func testSighupKeepsDraft(t *testing.T, bin string) {
 	p.waitFor("Friendly")
 	p.press("contoso-hup")
 	p.waitQuiet("p") // the renderer draws the changes only: wait for the last letter and a pause
+	// A resize in the middle of the form: too small says so, and back at
+	// 80×24 the form is there again with what was typed (the draft proves it).
+	p.resize(40, 12)
+	p.waitFor("larger")
+	p.resize(80, 24)
+	p.waitFor("Friendly")
 	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
