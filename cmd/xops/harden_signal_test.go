@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,6 +182,24 @@ func (p *ptyRun) resize(cols, rows uint16) {
 	}
 }
 
+// sgr matches a Select Graphic Rendition sequence and its parameters.
+var sgr = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// colourSGR returns the first SGR sequence in raw that sets a colour
+// (foreground, background, 16, 256 or true colour), "" when there is none.
+// Bold, faint, underline and reverse are not colours.
+func colourSGR(raw string) string {
+	for _, m := range sgr.FindAllStringSubmatch(raw, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, err := strconv.Atoi(p)
+			if err == nil && (n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 97 || n >= 100 && n <= 107) {
+				return m[0]
+			}
+		}
+	}
+	return ""
+}
+
 // press types keys into the terminal.
 func (p *ptyRun) press(keys string) {
 	p.t.Helper()
@@ -252,6 +271,9 @@ func testSighupKeepsDraft(t *testing.T, bin string) {
 	p.mu.Lock()
 	raw := p.raw.String()
 	p.mu.Unlock()
+	if c := colourSGR(raw); c != "" {
+		t.Errorf("NO_COLOR=1, yet the TUI drew a colour (%q)", c)
+	}
 	if i, j := strings.LastIndex(raw, "\x1b[?1049h"), strings.LastIndex(raw, "\x1b[?1049l"); i >= 0 && j < i {
 		t.Error("the alternate screen was left on")
 	}
@@ -310,5 +332,23 @@ func testSighupKeepsDraft(t *testing.T, bin string) {
 		t.Fatalf("the draft is gone after SIGTERM on the resume question: %v", err)
 	} else if d, err := wizard.Unmarshal(data); err != nil || d.Form.Name != "contoso-hup" {
 		t.Fatalf("after SIGTERM the draft is %+v (%v)", d.Form, err)
+	}
+}
+
+// TestColourSGR: the colour detector the NO_COLOR check relies on.
+func TestColourSGR(t *testing.T) {
+	t.Parallel()
+	for raw, colour := range map[string]bool{
+		"\x1b[1mbold\x1b[m":         false,
+		"\x1b[7;4mrev\x1b[0m":       false,
+		"\x1b[31mred":               true,
+		"\x1b[1;38;5;212mpink":      true,
+		"\x1b[48:2::10:20:30mtrue":  true,
+		"\x1b[97mbright":            true,
+		"\x1b[2J\x1b[?25lno colour": false,
+	} {
+		if got := colourSGR(raw) != ""; got != colour {
+			t.Errorf("%q: colour %v, want %v", raw, got, colour)
+		}
 	}
 }
