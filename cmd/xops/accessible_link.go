@@ -58,9 +58,14 @@ func (a *app) accessibleLink(p *prompter, svc *flow.Service) error {
 			err = errors.Join(err, derr)
 		}
 	}
-	if err != nil && s.saved && (errors.Is(err, errInputEnded) || errors.Is(err, errInterrupted)) {
-		return usageErr("input ended; the account %s is saved, not verified yet: run 'xops accounts verify %s'",
-			oneLine(s.in.Name), shellQuote(s.in.Name))
+	if err != nil && s.saved {
+		next := fmt.Sprintf("the account %s is saved, not verified yet: run 'xops accounts verify %s'", oneLine(s.in.Name), shellQuote(s.in.Name))
+		switch {
+		case errors.Is(err, errInputEnded):
+			return usageErr("input ended; %s", next)
+		case errors.Is(err, errInterrupted):
+			return failedErr(fmt.Errorf("interrupted; %s", next))
+		}
 	}
 	return err
 }
