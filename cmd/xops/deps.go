@@ -80,7 +80,7 @@ func (a *app) service() (*flow.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &flow.Service{Store: st, Verifier: v, Cloud: a.g.cloud, Now: a.now}, nil
+	return &flow.Service{Store: st, Verifier: v, Cloud: a.g.cloud, Now: a.now, Passphrase: a.passphraseProvider(), ScryptWorkFactor: scryptWorkFactor}, nil
 }
 
 // verifier talks to the cloud chosen with the global flags, or to the sandbox.
@@ -176,5 +176,5 @@ func (a *app) readService() (*flow.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &flow.Service{Store: st, Cloud: a.g.cloud, Now: a.now}, nil
+	return &flow.Service{Store: st, Cloud: a.g.cloud, Now: a.now, Passphrase: a.passphraseProvider(), ScryptWorkFactor: scryptWorkFactor}, nil
 }

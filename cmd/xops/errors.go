@@ -26,6 +26,8 @@ func classify(err error) error {
 		return err
 	case errors.As(err, &ie), errors.As(err, &fe), errors.Is(err, store.ErrDuplicateName):
 		return &exitError{code: exitUsage, err: err}
+	case isPassphraseProblem(err): // a missing or wrong passphrase: give it and run again
+		return &exitError{code: exitUsage, err: err}
 	}
 	return failedErr(err)
 }

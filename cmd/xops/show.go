@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
 )
 
@@ -30,16 +31,17 @@ func (a *app) accountsShowCmd() *cobra.Command {
 			if err != nil {
 				return failedErr(fmt.Errorf("read the history of %q: %w", acc.Name, err))
 			}
+			// One setting says how keys are protected: no key is read, none opened.
+			prot, err := svc.KeyProtection()
+			if err != nil {
+				return failedErr(err)
+			}
 			if asJSON {
-				return classify(writeJSON(a.stdout, detailJSON(acc, history)))
+				v := detailJSON(acc, history)
+				v.KeyProtection = string(prot)
+				return classify(writeJSON(a.stdout, v))
 			}
-			sealed := false
-			if c, ok := acc.Active(); ok {
-				if km, err := a.st.Key(c.ID); err == nil {
-					sealed = len(km.KeyAge) > 0
-				}
-			}
-			a.printDetails(a.stdout, acc, history, sealed)
+			a.printDetails(a.stdout, acc, history, prot == flow.ProtectionPassphrase)
 			return nil
 		},
 	}
@@ -73,7 +75,7 @@ func (a *app) printDetails(w io.Writer, acc store.Account, history []store.Audit
 		row("  rotation", "under way: upload it in Entra, then run 'xops accounts rotate "+shellQuote(acc.Name)+"'")
 	}
 	if sealed {
-		row("Private key", "in the store, encrypted with your passphrase")
+		row("Private key", "in the store, encrypted with your passphrase (opened only to verify, export a PFX or rotate)")
 	} else {
 		row("Private key", "in the store, protected by file permissions only ("+a.stPath+")")
 	}

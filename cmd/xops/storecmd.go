@@ -42,5 +42,5 @@ func (a *app) storeCmd() *cobra.Command {
 			return nil
 		},
 	}
-	return group("store", "Look after the store file", check, backup)
+	return group("store", "Look after the store file", check, backup, a.passphraseCmd())
 }

@@ -29,6 +29,8 @@ type accountJSON struct {
 	// show only: the last verification check by check, and the audit history.
 	LastChecks []checkJSON   `json:"last_checks,omitempty"`
 	History    []historyJSON `json:"history,omitempty"`
+	// show only: "passphrase" or "file-permissions" (flow.Protection).
+	KeyProtection string `json:"key_protection,omitempty"`
 }
 
 // checkJSON is one check of the last verification, shaped as in `verify --json`.

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xops/xops/flow"
+)
+
+// The environment variables that carry passphrases for scripts.
+const (
+	envPassphrase    = "XOPS_PASSPHRASE"     // the store's current passphrase
+	envNewPassphrase = "XOPS_NEW_PASSPHRASE" // the one 'store passphrase set|change' installs
+)
+
+// scryptWorkFactor is passed to flow.Service.ScryptWorkFactor: 0 (age's
+// default, about a second and 256 MiB per passphrase check) except in this
+// package's tests, which lower it once, before any run, to stay quick.
+var scryptWorkFactor int
+
+// errNeedPassphrase: a key must be opened, and nothing can supply the passphrase.
+var errNeedPassphrase = errors.New("this store's keys are protected by a passphrase: set XOPS_PASSPHRASE or run in a terminal")
+
+// passphraseProvider is flow.Service.Passphrase for the command line:
+// XOPS_PASSPHRASE, else a prompt on the terminal (no echo), else a refusal.
+// flow asks again after a wrong answer: the terminal gets another try, the
+// environment variable cannot change, so the second ask says it is wrong.
+func (a *app) passphraseProvider() func(context.Context) (string, error) {
+	asked := 0
+	return func(ctx context.Context) (string, error) {
+		if v := a.env(envPassphrase); v != "" {
+			if asked > 0 {
+				return "", fmt.Errorf("%s does not open this store's keys: %w", envPassphrase, flow.ErrWrongPassphrase)
+			}
+			asked++
+			return v, nil
+		}
+		if !a.interactive() {
+			return "", errNeedPassphrase
+		}
+		if asked > 0 {
+			fmt.Fprintln(a.stderr, "That passphrase does not open this store's keys; try again.")
+		}
+		asked++
+		return a.readSecret(ctx, "Store passphrase: ")
+	}
+}
+
+// currentPassphrase is the passphrase that 'store passphrase change|remove'
+// checks, from the same sources as when a key is opened.
+func (a *app) currentPassphrase(ctx context.Context) (string, error) {
+	if v := a.env(envPassphrase); v != "" {
+		return v, nil
+	}
+	if !a.interactive() {
+		return "", usageErr("give the current passphrase: set %s or run in a terminal (nothing was changed)", envPassphrase)
+	}
+	return a.readSecret(ctx, "Current passphrase: ")
+}
+
+// newPassphrase is XOPS_NEW_PASSPHRASE, else typed twice on a terminal.
+func (a *app) newPassphrase(ctx context.Context) (string, error) {
+	if v := a.env(envNewPassphrase); v != "" {
+		return v, nil
+	}
+	if !a.interactive() {
+		return "", usageErr("give the new passphrase: set %s or run in a terminal (nothing was changed)", envNewPassphrase)
+	}
+	first, err := a.readSecret(ctx, fmt.Sprintf("New passphrase (at least %d characters): ", flow.MinPassphraseLen))
+	if err != nil {
+		return "", err
+	}
+	again, err := a.readSecret(ctx, "The same again: ")
+	if err != nil {
+		return "", err
+	}
+	if first != again {
+		return "", usageErr("the two passphrases differ; nothing was changed, run the command again")
+	}
+	return first, nil
+}
+
+// passphraseCmd is 'xops store passphrase set|change|remove'.
+func (a *app) passphraseCmd() *cobra.Command {
+	set := &cobra.Command{
+		Use:   "set",
+		Short: "Encrypt every key with a new passphrase (" + envNewPassphrase + ", else typed twice)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.readService()
+			if err != nil {
+				return err
+			}
+			if p, err := svc.KeyProtection(); err != nil {
+				return classify(err)
+			} else if p == flow.ProtectionPassphrase {
+				return classify(fmt.Errorf("set the passphrase: %w", flow.ErrAlreadyProtected))
+			}
+			newPass, err := a.newPassphrase(cmd.Context())
+			if err != nil {
+				return passphraseErr(err)
+			}
+			if err := svc.SetPassphrase(newPass); err != nil {
+				return passphraseErr(err)
+			}
+			fmt.Fprintln(a.stderr, "Passphrase set: every key in the store is now encrypted with it. Scripts need "+envPassphrase+" to verify, export a PFX or rotate.")
+			return nil
+		},
+	}
+	change := &cobra.Command{
+		Use:   "change",
+		Short: "Re-encrypt every key under a new passphrase (current: " + envPassphrase + ", new: " + envNewPassphrase + ")",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.protectedService()
+			if err != nil {
+				return err
+			}
+			oldPass, err := a.currentPassphrase(cmd.Context())
+			if err != nil {
+				return passphraseErr(err)
+			}
+			if err := svc.UnlockKeys(oldPass); err != nil {
+				return passphraseErr(err) // before asking for the new one twice
+			}
+			newPass, err := a.newPassphrase(cmd.Context())
+			if err != nil {
+				return passphraseErr(err)
+			}
+			if err := svc.ChangePassphrase(oldPass, newPass); err != nil {
+				return passphraseErr(err)
+			}
+			fmt.Fprintln(a.stderr, "Passphrase changed: every key was re-encrypted; the old passphrase opens nothing now.")
+			return nil
+		},
+	}
+	remove := &cobra.Command{
+		Use:   "remove",
+		Short: "Decrypt every key: they are then protected by file permissions only",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.protectedService()
+			if err != nil {
+				return err
+			}
+			oldPass, err := a.currentPassphrase(cmd.Context())
+			if err != nil {
+				return passphraseErr(err)
+			}
+			if err := svc.RemovePassphrase(oldPass); err != nil {
+				return passphraseErr(err)
+			}
+			fmt.Fprintf(a.stderr, "Passphrase removed: the keys are protected by file permissions only (%s).\n", a.stPath)
+			return nil
+		},
+	}
+	return group("passphrase", "Protect the keys in the store with a passphrase, change or remove it", set, change, remove)
+}
+
+// protectedService is the service of a store that has a passphrase; one
+// without is a usage error (there is nothing to change or remove).
+func (a *app) protectedService() (*flow.Service, error) {
+	svc, err := a.readService()
+	if err != nil {
+		return nil, err
+	}
+	p, err := svc.KeyProtection()
+	if err != nil {
+		return nil, classify(err)
+	}
+	if p != flow.ProtectionPassphrase {
+		return nil, usageErr("%v; use 'xops store passphrase set'", flow.ErrNotProtected)
+	}
+	return svc, nil
+}
+
+// passphraseErr maps the errors of passphrase work to exit codes: a wrong
+// or missing passphrase and refused input are the caller's to fix (2).
+func passphraseErr(err error) error {
+	if isPassphraseProblem(err) || errors.Is(err, flow.ErrAlreadyProtected) || errors.Is(err, flow.ErrNotProtected) {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if errors.Is(err, errInterrupted) {
+		return failedErr(fmt.Errorf("interrupted; nothing was changed"))
+	}
+	return classify(err)
+}
+
+// isPassphraseProblem: the key could not be opened for want of the right
+// passphrase (exit 2: the caller gives it and runs the command again).
+func isPassphraseProblem(err error) bool {
+	return errors.Is(err, flow.ErrWrongPassphrase) || errors.Is(err, flow.ErrKeyLocked) || errors.Is(err, errNeedPassphrase)
+}
