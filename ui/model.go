@@ -51,6 +51,10 @@ type Deps struct {
 	// the simulated tenant (what the admin does in Entra), so a rotation can
 	// be walked through without a Microsoft tenant.
 	SandboxUpload func(appID string, certPEM []byte) error
+	// Passphrase, when set, is attached to the program by Run: flow asks
+	// through it for the store passphrase, and the root shows a masked
+	// prompt over the page (settings_passphrase_prompt.go).
+	Passphrase *PassphraseAsker
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -90,6 +94,8 @@ type Model struct {
 	settings     *settingsScreen
 	transient    uikit.Screen // the wizard or an unsupported page
 	transientAt  flow.Location
+	// prompt asks for the store passphrase over the page, when flow needs a key.
+	prompt *passPrompt
 }
 
 // New builds the root model. Nothing is read until the program runs Init.
@@ -157,6 +163,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, readChangesCmd(m.deps.Changes)
 	case changesMsg:
 		return m, m.changesRead(msg)
+	case passAskMsg:
+		return m, m.openPrompt(msg)
 	}
 	return m, m.updatePage(msg)
 }
@@ -165,6 +173,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // text (then only ctrl+c is global).
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
+		m.cancelPrompt()
 		return m.apply(flow.QuitRequested{})
 	}
 	if m.lay.tooSmall {
@@ -173,6 +182,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.apply(flow.QuitRequested{})
 		}
 		return nil
+	}
+	if m.prompt != nil {
+		return m.promptKey(msg)
 	}
 	page := m.page()
 	if page != nil && page.Capturing() {
@@ -389,6 +401,7 @@ func (m *Model) syncKeys() {
 		bh, ok := page.(uikit.BackHandler)
 		pageEsc = page.Capturing() || (ok && bh.HandlesBack())
 	}
+	pageEsc = pageEsc || m.prompt != nil // esc cancels the passphrase prompt
 	m.keys.Back.SetEnabled(m.state.CanGoBack() && !pageEsc)
 	m.keys.Next.SetEnabled(!loading && !inWizard)
 	m.keys.Prev.SetEnabled(!loading && !inWizard)
@@ -400,8 +413,8 @@ func (m *Model) syncKeys() {
 		m.keys.Next.SetHelp("tab", "next section")
 		m.keys.Prev.SetHelp("shift+tab", "previous section")
 	}
-	if page := m.page(); page != nil && page.Capturing() {
-		// The page takes every key but ctrl+c: q and ? are text now, and
+	if page := m.page(); (page != nil && page.Capturing()) || m.prompt != nil {
+		// The page (or the passphrase prompt) takes every key but ctrl+c: q and ? are text now, and
 		// tab is the page's (a field's), not the side navigation's.
 		m.keys.Quit.SetEnabled(false)
 		m.keys.Help.SetEnabled(false)
@@ -460,6 +473,9 @@ func (m *Model) helpKeys() helpKeys {
 	var pk help.KeyMap
 	if page := m.page(); page != nil {
 		pk = page.KeyMap()
+	}
+	if m.prompt != nil {
+		pk = m.prompt.keys
 	}
 	return helpKeys{page: pk, global: m.keys, fullHelp: m.fullHelp}
 }

@@ -23,6 +23,10 @@ func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
 		base = append(base, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	p := tea.NewProgram(New(d), append(base, opts...)...)
+	if d.Passphrase != nil {
+		d.Passphrase.attach(p.Send)
+		defer d.Passphrase.detach()
+	}
 	final, err := p.Run()
 	var saveErr error
 	if m, ok := final.(*Model); ok {

@@ -219,7 +219,7 @@ func TestSettingsPage(t *testing.T) {
 		t.Fatalf("page = %v", hs.page())
 	}
 	hs.mustShow("/home/admin/.local/share/xops/xops.db", "usgov", "v1.2.3",
-		"protected by the store file's permissions only", "Passphrase protection",
+		"protected by the store file's permissions only", "readable by your user alone",
 		"--store PATH")
 	hs.mustNotShow("sandbox")
 	hs.keys("esc")

@@ -11,9 +11,9 @@ import (
 	"github.com/xops/xops/ui/uikit"
 )
 
-// settingsScreen shows where xops keeps its data and how it is protected.
-// Nothing here is editable yet; it says so rather than offering fields that
-// do nothing.
+// settingsScreen shows where xops keeps its data and how it is protected;
+// the passphrase that protects the keys is set, changed or removed here
+// (settings_passphrase.go).
 type settingsScreen struct {
 	styles        uikit.Styles
 	width, height int
@@ -21,6 +21,7 @@ type settingsScreen struct {
 	cloud         string
 	version       string
 	sandbox       bool
+	pass          *passphrasePanel
 }
 
 var _ uikit.Screen = (*settingsScreen)(nil)
@@ -32,12 +33,13 @@ func (noKeys) ShortHelp() []key.Binding  { return nil }
 func (noKeys) FullHelp() [][]key.Binding { return nil }
 
 func newSettingsScreen(d Deps) *settingsScreen {
-	return &settingsScreen{storePath: d.StorePath, cloud: d.Cloud, version: d.Version, sandbox: d.Sandbox}
+	return &settingsScreen{storePath: d.StorePath, cloud: d.Cloud, version: d.Version, sandbox: d.Sandbox,
+		pass: newPassphrasePanel(d.Service)}
 }
 
-func (p *settingsScreen) Init() tea.Cmd { return nil }
+func (p *settingsScreen) Init() tea.Cmd { return p.pass.init() }
 
-func (p *settingsScreen) Update(tea.Msg) (uikit.Screen, tea.Cmd) { return p, nil }
+func (p *settingsScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) { return p, p.pass.update(msg) }
 
 func (p *settingsScreen) View() string {
 	s := p.styles
@@ -58,8 +60,7 @@ func (p *settingsScreen) View() string {
 	if p.sandbox {
 		b.WriteString(field("Mode", "sandbox (simulated tenant)") + "\n")
 	}
-	b.WriteString("\n" + wrap("Private keys are protected by the store file's permissions only "+
-		"(readable by your user alone). Passphrase protection comes in a later version.", p.width))
+	b.WriteString("\n" + p.pass.view(s, p.width))
 	// The hint is the first thing to go when the page is short.
 	hint := wrap("To use another store or cloud, start xops with --store PATH "+
 		"or --cloud NAME (or set XOPS_STORE or XOPS_CLOUD).", p.width)
@@ -73,6 +74,7 @@ func (p *settingsScreen) SetSize(width, height int) { p.width, p.height = width,
 
 func (p *settingsScreen) SetStyles(s uikit.Styles) { p.styles = s }
 
-func (p *settingsScreen) KeyMap() help.KeyMap { return noKeys{} }
+func (p *settingsScreen) KeyMap() help.KeyMap { return p.pass.keyMap() }
 
-func (p *settingsScreen) Capturing() bool { return false }
+// Capturing is true while a passphrase is being typed: every key goes to the field.
+func (p *settingsScreen) Capturing() bool { return p.pass.capturing() }

@@ -51,7 +51,9 @@ func (m *Model) render() string {
 // bodyView is the page, clipped to its region.
 func (m *Model) bodyView() string {
 	var s string
-	if page := m.page(); page != nil {
+	if m.prompt != nil {
+		s = m.prompt.view(m.styles, m.lay.contentWidth)
+	} else if page := m.page(); page != nil {
 		s = page.View()
 	} else {
 		s = m.styles.Muted.Render("Reading the accounts…")

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/ui"
 )
 
 // The environment variables that carry passphrases for scripts.
@@ -46,6 +47,19 @@ func (a *app) passphraseProvider() func(context.Context) (string, error) {
 		}
 		asked++
 		return a.readSecret(ctx, "Store passphrase: ")
+	}
+}
+
+// tuiPassphrase is flow.Service.Passphrase inside the TUI: XOPS_PASSPHRASE
+// first (once: it cannot change), then the TUI's masked prompt.
+func (a *app) tuiPassphrase(asker *ui.PassphraseAsker) func(context.Context) (string, error) {
+	triedEnv := false
+	return func(ctx context.Context) (string, error) {
+		if v := a.env(envPassphrase); v != "" && !triedEnv {
+			triedEnv = true
+			return v, nil
+		}
+		return asker.Ask(ctx)
 	}
 }
 

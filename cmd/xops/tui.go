@@ -31,21 +31,24 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	asker := &ui.PassphraseAsker{Unlocked: svc.KeysUnlocked}
+	svc.Passphrase = a.tuiPassphrase(asker) // the TUI owns the terminal: ask through it
 	wd := uiwizard.Deps{Service: svc, Drafts: st, Keys: st, Verifier: svc, Now: a.now, User: a.env("USER")}
 	if a.sb != nil {
 		wd.Sandbox = a.sb // only when set: a nil *Sandbox in the interface would not be nil
 	}
 	deps := ui.Deps{
-		Store:     st,
-		StorePath: a.stPath,
-		Cloud:     a.g.cloud,
-		Version:   versionString(),
-		Sandbox:   a.g.sandbox,
-		NoColor:   a.env("NO_COLOR") != "",
-		Changes:   st.Generation,
-		Now:       a.now,
-		Service:   svc, // the account actions (verify, export, rotate, rename, delete)
-		Wizard:    func() uikit.Screen { return uiwizard.New(wd) },
+		Store:      st,
+		StorePath:  a.stPath,
+		Cloud:      a.g.cloud,
+		Version:    versionString(),
+		Sandbox:    a.g.sandbox,
+		NoColor:    a.env("NO_COLOR") != "",
+		Changes:    st.Generation,
+		Now:        a.now,
+		Service:    svc, // the account actions (verify, export, rotate, rename, delete)
+		Passphrase: asker,
+		Wizard:     func() uikit.Screen { return uiwizard.New(wd) },
 		ResumeDraft: func() (bool, error) {
 			_, err := st.Draft(wizard.DraftKind)
 			if errors.Is(err, store.ErrNotFound) {
