@@ -1,0 +1,221 @@
+package autosetup
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/xops/xops/internal/safetext"
+)
+
+// View implements uikit.Screen.
+func (m *Model) View() string {
+	if m.child != nil {
+		return m.child.View()
+	}
+	var lines []string
+	switch m.phase {
+	case phaseLoading:
+		lines = []string{m.title(), "", m.styles.Muted.Render("Looking for a link in progress…")}
+	case phaseChoose:
+		lines = m.viewChoose()
+	case phaseName:
+		lines = m.viewName()
+	case phaseRunning:
+		lines = m.viewRunning()
+	case phaseDone:
+		lines = m.viewDone()
+	case phaseFailed:
+		lines = m.viewFailed()
+	}
+	return m.fit(lines)
+}
+
+func (m *Model) title() string { return m.styles.Title.Render("Link a New Microsoft Account") }
+
+func (m *Model) w() int { return max(m.width, 20) }
+
+// fit keeps the page within the height, wrapping long lines first.
+func (m *Model) fit(lines []string) string {
+	out := strings.Split(lipgloss.NewStyle().Width(m.w()).Render(strings.Join(lines, "\n")), "\n")
+	if m.height > 0 && len(out) > m.height {
+		out = append(out[:m.height-1], m.styles.Muted.Render("…"))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *Model) viewChoose() []string {
+	lines := []string{m.title(), ""}
+	if m.loadErr != nil {
+		lines = append(lines, m.styles.Warn.Render("Could not read the link in progress: "+safetext.Line(m.loadErr.Error())), "")
+	}
+	lines = append(lines, "How do you want to make the Entra side?", "")
+	for i, o := range m.options {
+		var text, sub string
+		switch o {
+		case optResume:
+			text = fmt.Sprintf("Resume setting up %q for me", safetext.Line(m.resume.Name))
+			sub = "picks up where the last run stopped; nothing is made twice"
+		case optAuto:
+			text = "Set it up for me (sign in as an admin)"
+			sub = "a device-code sign-in; xops registers the app, grants and verifies"
+		case optGuided:
+			text = "I'll do it in the Entra admin center (guided)"
+			sub = "a checklist of six steps; works with any tenant policy"
+		}
+		if i == m.cursor {
+			lines = append(lines, m.styles.Selected.Render("› "+text))
+		} else {
+			lines = append(lines, "  "+text)
+		}
+		lines = append(lines, m.styles.Muted.Render("    "+sub))
+	}
+	if m.d.Entra == nil {
+		lines = append(lines, "", m.styles.Muted.Render("The automatic setup is not available in this build."))
+	}
+	return lines
+}
+
+func (m *Model) viewName() []string {
+	lines := []string{m.title(), "", "Set it up for me", "",
+		"Friendly name for the account:", m.name.View()}
+	if m.nameErr != "" {
+		lines = append(lines, m.styles.Bad.Render("✗ Friendly name: "+safetext.Line(m.nameErr)))
+	}
+	lines = append(lines, "", m.styles.Muted.Render("Next you sign in as an admin of the tenant with a code; "+
+		"you need Application Administrator and Privileged Role Administrator (or Global Administrator)."))
+	return lines
+}
+
+// bigCode spaces the code's letters out, in a box, so it reads from across
+// the room and copies without mistakes.
+func (m *Model) bigCode(code string) string {
+	letters := strings.Split(safetext.Line(code), "")
+	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 2).Bold(true).
+		Render(strings.Join(letters, " "))
+}
+
+// countdown is the time left on the code, as m:ss.
+func countdown(left time.Duration) string {
+	if left < 0 {
+		left = 0
+	}
+	s := int(left.Round(time.Second) / time.Second)
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+func (m *Model) viewRunning() []string {
+	s := m.styles
+	lines := []string{m.title(), ""}
+	if !m.signedIn {
+		if m.prompt == nil {
+			return append(lines, m.spin.View()+" Asking Microsoft for a sign-in code…", "", s.Muted.Render("esc cancels"))
+		}
+		p := m.prompt
+		lines = append(lines, "On any device, open", s.Code.Render(safetext.Line(p.VerificationURL)), "and enter the code:",
+			m.bigCode(p.UserCode))
+		tail := "copied to your clipboard (c copies again)"
+		if !p.ExpiresAt.IsZero() {
+			left := p.ExpiresAt.Sub(m.now)
+			tail = "expires in " + countdown(left) + " · " + tail
+			if left <= 0 {
+				tail = "the code has expired; esc, then run it again"
+			}
+		}
+		lines = append(lines, s.Muted.Render(tail), "", m.spin.View()+" Waiting for you to sign in as an admin…")
+		if m.stopping {
+			lines = append(lines, s.Warn.Render("Cancelling…"))
+		}
+		return lines
+	}
+	lines = append(lines, m.stepLines()...)
+	if m.attempt > 0 {
+		lines = append(lines, "", s.Muted.Render(fmt.Sprintf("verification attempt %d: %s", m.attempt, m.lastTry)))
+	}
+	if m.stopping {
+		lines = append(lines, s.Warn.Render("Cancelling…"))
+	}
+	return lines
+}
+
+// stepLines shows each step with its mark.
+func (m *Model) stepLines() []string {
+	s := m.styles
+	var lines []string
+	for _, l := range m.steps {
+		title := l.id.Title()
+		switch l.state {
+		case stWaiting:
+			lines = append(lines, s.Muted.Render("  · "+title))
+		case stRunning:
+			lines = append(lines, "  "+m.spin.View()+" "+title)
+		case stOK:
+			if l.existed {
+				title += " (already existed)"
+			}
+			lines = append(lines, s.OK.Render("  ✓ ")+title)
+		case stFailed:
+			lines = append(lines, s.Bad.Render("  ✗ "+title))
+		}
+	}
+	return lines
+}
+
+func (m *Model) viewDone() []string {
+	s, r := m.styles, m.result
+	lines := []string{m.title(), ""}
+	name := safetext.Line(r.Account.Name)
+	if r.Report.OK {
+		lines = append(lines, s.OK.Render("✓ Linked and verified: ")+name)
+	} else {
+		lines = append(lines, s.Warn.Render("Linked, but not every check passes yet: ")+name)
+		if f, ok := r.Report.FirstFailure(); ok {
+			lines = append(lines, safetext.Line(f.Message),
+				s.Muted.Render("Entra may still be applying the changes: verify again from the account in a while."))
+		}
+	}
+	if c, ok := r.Account.Active(); ok {
+		lines = append(lines, "", "Thumbprint   "+s.Code.Render(c.Thumbprint))
+	}
+	lines = append(lines, "App ID       "+s.Code.Render(safetext.Line(r.Account.AppID)),
+		"Tenant ID    "+s.Code.Render(safetext.Line(r.Account.TenantID)))
+	if r.SignedInAs != "" {
+		lines = append(lines, "Signed in as "+safetext.Line(r.SignedInAs))
+	}
+	return append(lines, "", s.Muted.Render("enter: back to Home"))
+}
+
+func (m *Model) viewFailed() []string {
+	s := m.styles
+	lines := []string{m.title(), ""}
+	if m.failure == nil {
+		return append(lines, s.Bad.Render("✗ The automatic setup stopped:"), safetext.Text(m.errText))
+	}
+	ae := m.failure
+	lines = append(lines, s.Bad.Render("✗ Stopped at: "+ae.Step.Title()), safetext.Text(ae.Err.Error()))
+	if items := ae.Inventory.Items; len(items) > 0 {
+		src := "according to this run"
+		if ae.Inventory.FromTenant {
+			src = "in the tenant"
+		}
+		lines = append(lines, "", "What exists "+src+":")
+		for _, it := range items {
+			if it.Exists {
+				lines = append(lines, s.OK.Render("  ✓ ")+safetext.Line(it.What))
+			} else {
+				lines = append(lines, s.Bad.Render("  ✗ ")+safetext.Line(it.What)+s.Muted.Render(" (missing)"))
+			}
+		}
+	}
+	lines = append(lines, "")
+	if ae.Guided() {
+		lines = append(lines, s.Warn.Render("This tenant or your role does not allow the automatic path."),
+			"g: the guided checklist, with what exists ticked and the IDs filled in.")
+	} else {
+		lines = append(lines, "r: run it again; it resumes where it stopped and makes nothing twice.",
+			s.Muted.Render("g: do the rest in the Entra admin center (guided)."))
+	}
+	return lines
+}
