@@ -102,8 +102,23 @@ type KeyRewriter interface {
 var _ KeyRewriter = (*store.Store)(nil)
 
 // protection reads the setting: the parsed value and its raw bytes (nil when unset).
-func (s *Service) protection() (keyProtection, []byte, error) {
-	raw, err := s.Store.Setting(SettingKeyProtection)
+func (s *Service) protection() (keyProtection, []byte, error) { return readProtection(s.Store) }
+
+// ReadProtection says how the keys of a store are protected, from its
+// settings alone (for pages that hold a store but no Service).
+func ReadProtection(st SettingStore) (Protection, error) {
+	kp, _, err := readProtection(st)
+	if err != nil {
+		return "", err
+	}
+	if kp.Mode == modeAgeScrypt {
+		return ProtectionPassphrase, nil
+	}
+	return ProtectionFilePermissions, nil
+}
+
+func readProtection(st SettingStore) (keyProtection, []byte, error) {
+	raw, err := st.Setting(SettingKeyProtection)
 	if errors.Is(err, store.ErrNotFound) {
 		return keyProtection{Mode: modeNone}, nil, nil
 	}
@@ -129,16 +144,7 @@ func (s *Service) protection() (keyProtection, []byte, error) {
 
 // KeyProtection says how the store's keys are protected. It reads one
 // setting and never opens a key.
-func (s *Service) KeyProtection() (Protection, error) {
-	kp, _, err := s.protection()
-	if err != nil {
-		return "", err
-	}
-	if kp.Mode == modeAgeScrypt {
-		return ProtectionPassphrase, nil
-	}
-	return ProtectionFilePermissions, nil
-}
+func (s *Service) KeyProtection() (Protection, error) { return ReadProtection(s.Store) }
 
 // checkNewPassphrase refuses a passphrase that is too short or holds control
 // characters (a pasted newline would make it impossible to type again).
