@@ -1,0 +1,121 @@
+package autosetup
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/entra/sandbox"
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/uikit"
+)
+
+// hostRoot is a small stand-in for the TUI's root: it sizes the screen,
+// routes messages to it and ends the program when the screen sends Home.
+type hostRoot struct {
+	s     *Model
+	mu    sync.Mutex
+	phase phase
+	home  bool
+}
+
+func (r *hostRoot) Init() tea.Cmd { return r.s.Init() }
+
+func (r *hostRoot) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		r.s.SetSize(msg.Width, msg.Height-1)
+	case uikit.HomeMsg:
+		r.mu.Lock()
+		r.home = true
+		r.mu.Unlock()
+		return r, tea.Quit
+	case uikit.StatusMsg, uikit.AccountsChangedMsg, uikit.BackMsg:
+	default:
+		_, cmd = r.s.Update(msg)
+	}
+	r.mu.Lock()
+	r.phase = r.s.phase
+	r.mu.Unlock()
+	return r, cmd
+}
+
+func (r *hostRoot) View() tea.View { return tea.NewView(r.s.View()) }
+
+func (r *hostRoot) at() phase {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.phase
+}
+
+// TestProgramAutoLinksInTheSandbox runs the automatic path through the real
+// program loop against the real simulated tenant, whose admin approves the
+// device code after a moment, and a real store: it ends with a verified account.
+func TestProgramAutoLinksInTheSandbox(t *testing.T) {
+	t.Parallel()
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	sb.SetAdmin(sandbox.Admin{ApproveAfter: 50 * time.Millisecond})
+
+	st, err := store.Open(filepath.Join(t.TempDir(), "xops.db"), store.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	ep, client := sb.Endpoints(), sb.HTTPClient()
+	svc := &flow.Service{Store: st, Verifier: &entra.Verifier{Endpoints: ep, HTTP: client}}
+	root := &hostRoot{s: newModel(Deps{Service: svc, Drafts: st, Wait: 30 * time.Second,
+		Entra:  func() flow.AdminSetup { return &entra.Setup{Endpoints: ep, HTTP: client} },
+		Guided: func() uikit.Screen { return &placeholder{} }})}
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+
+	awaitPhase(t, root, phaseChoose)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyUp})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	awaitPhase(t, root, phaseName)
+	tm.Type("Auto Corp")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	awaitPhase(t, root, phaseDone)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(20*time.Second))
+	if !root.home {
+		t.Fatal("the result did not send the admin Home")
+	}
+
+	a, err := st.AccountByName("auto corp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != store.StatusVerified || a.TenantID != sb.TenantID() || a.Organization != sb.Domain() || a.AppID == "" {
+		t.Errorf("account %+v", a)
+	}
+	if _, err := st.Draft(flow.AutoDraftKind); err == nil {
+		t.Error("the automatic draft outlived the verified account")
+	}
+}
+
+func awaitPhase(t *testing.T, r *hostRoot, want phase) {
+	t.Helper()
+	deadline := time.Now().Add(40 * time.Second)
+	for r.at() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for phase %d; at %d\n%s", want, r.at(), plain(r.s))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
