@@ -35,6 +35,7 @@ type accountScreen struct {
 	account store.Account
 	audit   []store.AuditEntry
 	err     error
+	sealed  bool // keys encrypted with a passphrase
 
 	body scrollBody
 	keys accountKeys
@@ -66,6 +67,8 @@ type accountLoadedMsg struct {
 	account store.Account
 	audit   []store.AuditEntry
 	err     error
+	// sealed: the store's keys are encrypted with a passphrase (one setting read).
+	sealed bool
 }
 
 func newAccountScreen(name string, reader flow.AccountReader, now func() time.Time, actions bool) *accountScreen {
@@ -99,6 +102,10 @@ func loadAccountCmd(r flow.AccountReader, name string) tea.Cmd {
 			return msg
 		}
 		msg.account = a
+		if ss, ok := r.(flow.SettingStore); ok {
+			prot, _ := flow.ReadProtection(ss) // unreadable: say file permissions, the weaker claim
+			msg.sealed = prot == flow.ProtectionPassphrase
+		}
 		if msg.audit, err = r.Audit(a.ID); err != nil {
 			msg.err = fmt.Errorf("read the history of %q: %w", a.Name, err)
 		}
@@ -112,7 +119,7 @@ func (p *accountScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		if msg.name != p.name {
 			return p, nil
 		}
-		p.loaded, p.account, p.audit, p.err = true, msg.account, msg.audit, msg.err
+		p.loaded, p.account, p.audit, p.err, p.sealed = true, msg.account, msg.audit, msg.err, msg.sealed
 		p.relayout()
 		return p, nil
 	case uikit.AccountsChangedMsg:
@@ -227,8 +234,13 @@ func (p *accountScreen) lines() []string {
 		add(styled(s.Warn, hangingWrap("! A rotation is under way: both certificates are kept until the new one "+
 			"passes verification. o resumes it.", w, "  "))...)
 	}
-	add(styled(s.Muted, wrap("Keys are protected by the store file's permissions only (0600, your user); "+
-		"passphrase protection is not set up.", w))...)
+	if p.sealed {
+		add(styled(s.Muted, wrap("Keys are encrypted with your passphrase; they are opened only to verify, "+
+			"export a PFX or rotate.", w))...)
+	} else {
+		add(styled(s.Muted, wrap("Keys are protected by the store file's permissions only (0600, your user); "+
+			"passphrase protection is not set up.", w))...)
+	}
 
 	add("", s.Subtitle.Bold(true).Render("Last verification"))
 	if len(a.LastChecks) == 0 {

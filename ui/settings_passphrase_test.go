@@ -206,3 +206,20 @@ func TestPromptWhenAKeyIsNeeded(t *testing.T) {
 		t.Error("a cancelled prompt was recorded as a failed verification")
 	}
 }
+
+func TestAccountDetailsSayHowKeysAreProtected(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.svc.ScryptWorkFactor = 10
+	f.link("contoso")
+	hs := f.harness(120, 60)
+	hs.keys("enter")
+	hs.mustBeOn(flow.PageAccount)
+	hs.mustShow("protected by the store file's permissions only")
+	if err := f.svc.SetPassphrase(uiPass); err != nil {
+		t.Fatal(err)
+	}
+	hs.keys("r") // reload
+	hs.mustShow("Keys are encrypted with your passphrase")
+	hs.mustNotShow("permissions only")
+}
