@@ -51,7 +51,7 @@ func (s *Service) CheckLinkInput(in LinkInput) (LinkInput, []string, []*validate
 	if _, err := s.Store.AccountByName(out.Name); err == nil {
 		errs = append([]*validate.FieldError{duplicateName(out.Name)}, errs...)
 	} else if !errors.Is(err, store.ErrNotFound) {
-		errs = append([]*validate.FieldError{{Field: "name", Label: "Name",
+		errs = append([]*validate.FieldError{{Field: validate.FieldName, Label: validate.LabelName,
 			Message: fmt.Sprintf("cannot check that the name is free: %v", err)}}, errs...)
 	}
 	return out, warnings, errs
@@ -118,7 +118,7 @@ func checkName(name string) (string, *validate.FieldError) {
 }
 
 func duplicateName(name string) *validate.FieldError {
-	return &validate.FieldError{Field: "name", Label: "Name",
+	return &validate.FieldError{Field: validate.FieldName, Label: validate.LabelName,
 		Message: fmt.Sprintf("an account named %q already exists (names are unique ignoring case); choose another name", name)}
 }
 

@@ -18,7 +18,10 @@ import (
 // the cursor still shows). opts come last and win (tests pass their own
 // input, output and size).
 func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
-	base := []tea.ProgramOption{tea.WithContext(ctx)}
+	// The caller's context carries the signals (SIGINT, SIGTERM, SIGHUP):
+	// Bubble Tea's own SIGTERM handler would race it and sometimes end the
+	// program as a plain quit, without the caller's message.
+	base := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if d.NoColor {
 		base = append(base, tea.WithColorProfile(colorprofile.Ascii))
 	}
