@@ -25,7 +25,11 @@ func (m *Model) accountPage(loc flow.Location) uikit.Screen {
 	}
 	switch loc.Page {
 	case flow.PageVerify:
-		return newAccountVerifyScreen(m.verifyDeps(svc, loc.Account))
+		scr := newAccountVerifyScreen(m.verifyDeps(svc, loc.Account))
+		if m.deps.SandboxTenant != nil {
+			scr.withSandbox(&sandboxRedo{tenant: m.deps.SandboxTenant, svc: svc, account: loc.Account})
+		}
+		return scr
 	case flow.PageExport:
 		return newExportScreen(loc.Account, svc)
 	case flow.PageRotate:

@@ -28,6 +28,12 @@ type accountVerifyScreen struct {
 	step   entra.Step
 	body   scrollBody
 	keys   fixKeys
+
+	// In --sandbox: d redoes the step in the simulated tenant (nil otherwise).
+	redo    *sandboxRedo
+	redoing bool       // the sandbox is at work
+	redone  entra.Step // the step the sandbox last did
+	redoErr error      // why the sandbox could not
 }
 
 var (
@@ -38,23 +44,33 @@ var (
 
 // fixKeys are the keys of the step-to-redo view.
 type fixKeys struct {
-	scroll scrollKeys
-	Again  key.Binding
-	Back   key.Binding
+	scroll  scrollKeys
+	Sandbox key.Binding
+	Again   key.Binding
+	Back    key.Binding
 }
 
-func (k fixKeys) ShortHelp() []key.Binding { return []key.Binding{k.Again, k.Back, k.scroll.Down} }
+func (k fixKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Sandbox, k.Again, k.Back, k.scroll.Down}
+}
 
 func (k fixKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Again, k.Back}, {k.scroll.Down, k.scroll.Up, k.scroll.PageDn, k.scroll.PageUp}}
+	return [][]key.Binding{{k.Sandbox, k.Again, k.Back}, {k.scroll.Down, k.scroll.Up, k.scroll.PageDn, k.scroll.PageUp}}
 }
 
 func newAccountVerifyScreen(d verifyview.Deps) *accountVerifyScreen {
 	return &accountVerifyScreen{inner: verifyview.New(d), keys: fixKeys{
-		scroll: defaultScrollKeys(),
-		Again:  key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "done: verify again")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the checks")),
+		scroll:  defaultScrollKeys(),
+		Sandbox: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "do it in the sandbox"), key.WithDisabled()),
+		Again:   key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "done: verify again")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the checks")),
 	}}
+}
+
+// withSandbox lets d redo a failed step in the simulated tenant (--sandbox).
+func (p *accountVerifyScreen) withSandbox(redo *sandboxRedo) *accountVerifyScreen {
+	p.redo = redo
+	return p
 }
 
 func (p *accountVerifyScreen) Init() tea.Cmd { return p.inner.Init() }
@@ -66,7 +82,17 @@ func (p *accountVerifyScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case verifyview.FixStepMsg:
 		p.fixing, p.step = true, msg.Step
+		p.redone, p.redoErr = "", nil
 		p.body.offset = 0
+		p.relayout()
+		return p, nil
+	case sandboxRedoneMsg:
+		p.redoing = false
+		if msg.err != nil {
+			p.redoErr = msg.err
+		} else {
+			p.redone, p.redoErr = msg.step, nil
+		}
 		p.relayout()
 		return p, nil
 	case verifyview.DoneMsg:
@@ -84,7 +110,14 @@ func (p *accountVerifyScreen) fixKey(km tea.KeyPressMsg) tea.Cmd {
 	if p.keys.scroll.update(km, &p.body) {
 		return nil
 	}
+	if p.redoing {
+		return nil // the sandbox is at work: r would verify before it is done
+	}
 	switch {
+	case key.Matches(km, p.keys.Sandbox) && p.keys.Sandbox.Enabled():
+		p.redoing, p.redoErr = true, nil
+		p.relayout()
+		return p.redo.cmd(p.step)
 	case key.Matches(km, p.keys.Again):
 		p.fixing = false
 		// The screen's own retry key starts a fresh attempt.
@@ -101,7 +134,23 @@ func (p *accountVerifyScreen) View() string {
 		return p.inner.View()
 	}
 	s := p.styles
-	return s.Title.Render(truncate("Redo "+verifyview.StepLabel(p.step), p.width)) + "\n\n" + p.body.view(s)
+	head := s.Title.Render(truncate("Redo "+verifyview.StepLabel(p.step), p.width)) + "\n\n"
+	if note := p.note(); note != "" {
+		style := s.Warn
+		switch {
+		case p.redoErr != nil:
+			style = s.Bad
+		case p.redone == p.step && !p.redoing:
+			style = s.OK
+		}
+		head += style.Render(truncate(note, p.width)) + "\n"
+	}
+	return head + p.body.view(s)
+}
+
+// note is the sandbox's line on the step-to-redo view ("" outside the sandbox).
+func (p *accountVerifyScreen) note() string {
+	return sandboxNote(p.redo, p.step, p.redoing, p.redone, p.redoErr)
 }
 
 func (p *accountVerifyScreen) SetSize(w, h int) {
@@ -131,8 +180,13 @@ func (p *accountVerifyScreen) relayout() {
 	if !p.fixing {
 		return
 	}
-	p.body.set(stepToRedo(p.styles, p.step, max(p.width, 20)), p.height-2)
+	height := p.height - 2
+	if p.note() != "" {
+		height--
+	}
+	p.body.set(stepToRedo(p.styles, p.step, max(p.width, 20)), height)
 	p.keys.scroll.enable(p.body.canScroll())
+	p.keys.Sandbox.SetEnabled(p.redo != nil && sandboxCanRedo(p.step) && !p.redoing)
 }
 
 // stepToRedo says, in words, what to do again for a failed step: the

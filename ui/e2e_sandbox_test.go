@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -112,12 +113,15 @@ func focusedField(screen string) int {
 	return -1
 }
 
+var _ SandboxTenant = (*sandbox.Sandbox)(nil)
+
 // e2eRig is a fresh store, a started sandbox tenant and the program.
 type e2eRig struct {
 	t    *testing.T
 	dir  string
 	st   *store.Store
 	sb   *sandbox.Sandbox
+	svc  *flow.Service
 	tm   *teatest.TestModel
 	host *e2eHost
 }
@@ -156,11 +160,12 @@ func startSandboxProduct(t *testing.T, width, height int) *e2eRig {
 			return err == nil, err
 		},
 		SandboxUpload: sb.UploadCertificate,
+		SandboxTenant: sb,
 	}
 	host := &e2eHost{m: New(deps)}
 	tm := teatest.NewTestModel(t, host, teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	return &e2eRig{t: t, dir: dir, st: st, sb: sb, tm: tm, host: host}
+	return &e2eRig{t: t, dir: dir, st: st, sb: sb, svc: svc, tm: tm, host: host}
 }
 
 // await polls the published state until cond holds.
@@ -356,4 +361,65 @@ func TestProgramSandboxLinkSmall(t *testing.T) {
 	cert := r.keyCertUpload()
 	m := r.finish("fabrikam")
 	r.assertLinked(m, "fabrikam", cert)
+}
+
+// TestProgramSandboxRedoFromHome: an account linked from the command line
+// with two steps left undone (the certificate never uploaded, no consent)
+// is verified from Home; each time, f shows the step to redo, d does it in
+// the simulated Entra, and r verifies again, until all eight checks pass.
+func TestProgramSandboxRedoFromHome(t *testing.T) {
+	t.Parallel()
+	r := startSandboxProduct(t, 80, 24)
+	appID, err := r.sb.RegisterApp("Tailspin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sb.AddExchangePermission(appID); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sb.AssignGlobalReader(appID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Link(context.Background(), flow.LinkInput{Name: "tailspin", AppID: appID, TenantID: r.sb.TenantID(),
+		Organization: r.sb.Domain(), KeySize: 2048, CertDays: 365}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	r.await("Home with the account", func(s e2eSnap) bool {
+		return s.page == flow.PageHome && strings.Contains(s.screen, "tailspin")
+	})
+	r.key("v")
+	for _, want := range []struct {
+		step  entra.Step
+		label string
+	}{{entra.StepUploadCertificate, "Redo 6."}, {entra.StepGrantAdminConsent, "Redo 3. Grant admin consent"}} {
+		s := r.await("verification to fail at "+string(want.step), func(s e2eSnap) bool {
+			return s.page == flow.PageVerify && strings.Contains(s.screen, "✗ Fix step")
+		})
+		if a, err := r.svc.Account("tailspin"); err != nil || a.FailedStep != string(want.step) {
+			t.Fatalf("stored failure at %q (%v), want %s; screen:\n%s", a.FailedStep, err, want.step, s.screen)
+		}
+		r.key("f")
+		r.await("the step to redo", func(s e2eSnap) bool {
+			return strings.Contains(s.screen, want.label) && strings.Contains(s.screen, "press d")
+		})
+		r.key("d")
+		r.await("the sandbox doing it", func(s e2eSnap) bool { return strings.Contains(s.screen, "Done in the sandbox") })
+		r.key("r")
+		r.await("verification running again", func(s e2eSnap) bool { return !strings.Contains(s.screen, want.label) })
+	}
+	r.await("all checks passed", func(s e2eSnap) bool { return strings.Contains(s.screen, "All 8 checks passed") })
+	r.key("enter")
+	r.await("Home with the account verified", func(s e2eSnap) bool {
+		return s.page == flow.PageHome && len(s.verified) == 1
+	})
+	r.key("q")
+	h, ok := r.tm.FinalModel(t, teatest.WithFinalTimeout(waitLong)).(*e2eHost)
+	if !ok || h.m.state.At.Page != flow.PageHome {
+		t.Fatal("the program did not end on Home")
+	}
+	a, err := r.svc.Account("tailspin")
+	if err != nil || a.Status != store.StatusVerified || a.FailedStep != "" {
+		t.Fatalf("stored account: %q at %q (%v), want verified", a.Status, a.FailedStep, err)
+	}
 }

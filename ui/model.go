@@ -51,6 +51,10 @@ type Deps struct {
 	// the simulated tenant (what the admin does in Entra), so a rotation can
 	// be walked through without a Microsoft tenant.
 	SandboxUpload func(appID string, certPEM []byte) error
+	// SandboxTenant, set in --sandbox, redoes a step verification names
+	// from the account's page (d on "Redo step N"), as the wizard's
+	// checklist does. Leave it nil (not a nil pointer) outside the sandbox.
+	SandboxTenant SandboxTenant
 	// Passphrase, when set, is attached to the program by Run: flow asks
 	// through it for the store passphrase, and the root shows a masked
 	// prompt over the page (settings_passphrase_prompt.go).
