@@ -68,6 +68,13 @@ func (p *pickerScreen) View() string {
 	if lineCount(body)+1+lineCount(note) <= p.height {
 		body += "\n\n" + note
 	}
+	// The first-run offer of a passphrase (issue 6), skippable by doing nothing:
+	// the least important line, the first to go on a short page.
+	offer := s.Muted.Render(wrap("Keys are kept in a file only you can read. To encrypt them with a "+
+		"passphrase as well, shift+tab opens Settings, then p.", p.width))
+	if lineCount(body)+1+lineCount(offer) <= p.height {
+		body += "\n" + offer
+	}
 	return body
 }
 

@@ -223,3 +223,22 @@ func TestAccountDetailsSayHowKeysAreProtected(t *testing.T) {
 	hs.mustShow("Keys are encrypted with your passphrase")
 	hs.mustNotShow("permissions only")
 }
+
+func TestFirstRunOffersAPassphrase(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.svc.ScryptWorkFactor = 10
+	hs := f.harness(80, 24)
+	hs.mustBeOn(flow.PagePicker)
+	hs.mustShow("To encrypt them with a", "shift+tab opens Settings, then p")
+	hs.keys("shift+tab", "p")
+	hs.mustBeOn(flow.PageSettings)
+	hs.mustShow("Set a passphrase")
+	hs.typeText(uiPass)
+	hs.keys("enter")
+	hs.typeText(uiPass)
+	hs.keys("enter")
+	if p, _ := f.svc.KeyProtection(); p != flow.ProtectionPassphrase {
+		t.Fatalf("protection after the first-run offer: %s", p)
+	}
+}
