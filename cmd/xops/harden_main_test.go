@@ -28,6 +28,7 @@ func TestHardenedBinary(t *testing.T) {
 	t.Parallel()
 	bin := buildXops(t)
 	t.Run("kill -9 at random moments", func(t *testing.T) { t.Parallel(); testKillAtRandom(t, bin) })
+	t.Run("rotation killed at random moments", func(t *testing.T) { t.Parallel(); testRotationKilledAtRandom(t, bin) })
 	t.Run("two processes on one store", func(t *testing.T) { t.Parallel(); testTwoProcesses(t, bin) })
 	t.Run("SIGHUP mid-form resumes the draft", func(t *testing.T) { t.Parallel(); testSighupKeepsDraft(t, bin) })
 	t.Run("no key in a crash dump", func(t *testing.T) { t.Parallel(); testCrashDumpHasNoKey(t, bin) })
