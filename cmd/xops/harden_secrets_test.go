@@ -131,6 +131,8 @@ func testDraftHasNoKey(t *testing.T, bin string) {
 	p.press("jj\r")
 	p.waitFor("M365")
 	p.press("\r")
+	p.waitFor("(guided)") // automatic or guided (issue 8)
+	p.press("\r")         // the guided path, where the cursor starts
 	p.waitFor("checklist")
 	p.press("\r")
 	p.waitFor("n/esc")

@@ -243,7 +243,9 @@ func testSighupKeepsDraft(t *testing.T, bin string) {
 	p.waitFor("Choose", "Microsoft")
 	p.press("jj\r") // the picker: AWS, Azure, Microsoft
 	p.waitFor("M365")
-	p.press("\r") // Link a New Microsoft Account
+	p.press("\r")         // Link a New Microsoft Account
+	p.waitFor("(guided)") // automatic or guided (issue 8)
+	p.press("\r")         // the guided path, where the cursor starts
 	p.waitFor("checklist")
 	p.press("\r") // continue with nothing ticked…
 	p.waitFor("n/esc")

@@ -6,10 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/xops/xops/flow/wizard"
-	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui"
-	"github.com/xops/xops/ui/uikit"
 	uiwizard "github.com/xops/xops/ui/wizard"
 )
 
@@ -38,24 +35,18 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		wd.Sandbox = a.sb // only when set: a nil *Sandbox in the interface would not be nil
 	}
 	deps := ui.Deps{
-		Store:      st,
-		StorePath:  a.stPath,
-		Cloud:      a.g.cloud,
-		Version:    versionString(),
-		Sandbox:    a.g.sandbox,
-		NoColor:    a.env("NO_COLOR") != "",
-		Changes:    st.Generation,
-		Now:        a.now,
-		Service:    svc, // the account actions (verify, export, rotate, rename, delete)
-		Passphrase: asker,
-		Wizard:     func() uikit.Screen { return uiwizard.New(wd) },
-		ResumeDraft: func() (bool, error) {
-			_, err := st.Draft(wizard.DraftKind)
-			if errors.Is(err, store.ErrNotFound) {
-				return false, nil
-			}
-			return err == nil, err
-		},
+		Store:       st,
+		StorePath:   a.stPath,
+		Cloud:       a.g.cloud,
+		Version:     versionString(),
+		Sandbox:     a.g.sandbox,
+		NoColor:     a.env("NO_COLOR") != "",
+		Changes:     st.Generation,
+		Now:         a.now,
+		Service:     svc, // the account actions (verify, export, rotate, rename, delete)
+		Passphrase:  asker,
+		Wizard:      a.linkScreen(svc, st, wd), // "Set it up for me" or the guided wizard (issue 8)
+		ResumeDraft: anyLinkDraft(st),
 	}
 	if a.sb != nil {
 		deps.SandboxUpload = a.sb.UploadCertificate // a rotation's upload, done in the simulated tenant

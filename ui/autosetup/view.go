@@ -63,14 +63,14 @@ func (m *Model) viewChoose() []string {
 			sub = "a device-code sign-in; xops registers the app, grants and verifies"
 		case optGuided:
 			text = "I'll do it in the Entra admin center (guided)"
-			sub = "a checklist of six steps; works with any tenant policy"
+			sub = "six steps by hand, each explained; works with any tenant policy"
 		}
 		if i == m.cursor {
 			lines = append(lines, m.styles.Selected.Render("› "+text))
 		} else {
 			lines = append(lines, "  "+text)
 		}
-		lines = append(lines, m.styles.Muted.Render("    "+sub))
+		lines = append(lines, m.styles.Muted.Render(indent(sub, "    ", m.w())))
 	}
 	if m.d.Entra == nil {
 		lines = append(lines, "", m.styles.Muted.Render("The automatic setup is not available in this build."))
@@ -176,13 +176,21 @@ func (m *Model) viewDone() []string {
 				s.Muted.Render("Entra may still be applying the changes: verify again from the account in a while."))
 		}
 	}
-	if c, ok := r.Account.Active(); ok {
-		lines = append(lines, "", "Thumbprint   "+s.Code.Render(c.Thumbprint))
+	// Label and value side by side when they fit, else one under the other.
+	field := func(label, value string) []string {
+		if len(label)+1+len(value) <= m.w() {
+			return []string{fmt.Sprintf("%-12s %s", label, value)}
+		}
+		return []string{label + ":", "  " + value}
 	}
-	lines = append(lines, "App ID       "+s.Code.Render(safetext.Line(r.Account.AppID)),
-		"Tenant ID    "+s.Code.Render(safetext.Line(r.Account.TenantID)))
+	lines = append(lines, "")
+	if c, ok := r.Account.Active(); ok {
+		lines = append(lines, field("Thumbprint", c.Thumbprint)...)
+	}
+	lines = append(lines, field("App ID", safetext.Line(r.Account.AppID))...)
+	lines = append(lines, field("Tenant ID", safetext.Line(r.Account.TenantID))...)
 	if r.SignedInAs != "" {
-		lines = append(lines, "Signed in as "+safetext.Line(r.SignedInAs))
+		lines = append(lines, field("Signed in as", safetext.Line(r.SignedInAs))...)
 	}
 	return append(lines, "", s.Muted.Render("enter: back to Home"))
 }
@@ -218,4 +226,14 @@ func (m *Model) viewFailed() []string {
 			s.Muted.Render("g: do the rest in the Entra admin center (guided)."))
 	}
 	return lines
+}
+
+// indent wraps text to width with every line behind prefix.
+func indent(text, prefix string, width int) string {
+	wrapped := lipgloss.NewStyle().Width(max(width-len(prefix), 10)).Render(text)
+	ls := strings.Split(wrapped, "\n")
+	for i, l := range ls {
+		ls[i] = prefix + strings.TrimRight(l, " ")
+	}
+	return strings.Join(ls, "\n")
 }
