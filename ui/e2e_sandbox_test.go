@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -232,9 +233,35 @@ func (r *e2eRig) fillForm(name string) {
 	r.tm.Type(name)
 	r.key("enter")
 	for i := 1; i < len(formFields); i++ {
-		r.await("focus on "+formFields[i][0], func(s e2eSnap) bool { return s.field == i })
+		s := r.await("focus on "+formFields[i][0], func(s e2eSnap) bool { return s.field == i })
+		// The admin compares the prefilled IDs with the portal's: each
+		// is on screen whole, at any size.
+		focused := focusedText(s.screen)
+		switch i {
+		case 1, 2:
+			if !guidRE.MatchString(focused) {
+				r.t.Errorf("%s is not shown whole:\n%s", formFields[i][0], s.screen)
+			}
+		case 3:
+			if !strings.Contains(focused, r.sb.Domain()) {
+				r.t.Errorf("%s is not shown whole:\n%s", formFields[i][0], s.screen)
+			}
+		}
 		r.key("enter")
 	}
+}
+
+var guidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// focusedText is the lines of the field huh draws with its focus bar.
+func focusedText(screen string) string {
+	var out []string
+	for line := range strings.SplitSeq(screen, "\n") {
+		if strings.Contains(line, "┃") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // keyCertUpload saves the certificate, uploads it in the sandbox and saves

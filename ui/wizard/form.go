@@ -116,21 +116,38 @@ func (fv *formView) label(s string) string {
 	return fmt.Sprintf("%-22s", s)
 }
 
+// idInlineMin is the narrowest page on which an ID fits whole beside its
+// short title: the focus bar and its padding (2), the title (10), the
+// prompt (2) and a GUID (36).
+const idInlineMin = 2 + 10 + 2 + 36
+
+// idInline reports whether the IDs go beside their titles. On a narrower
+// page (a 60-column terminal leaves 43 beside the side navigation) each ID
+// goes under its title, where it is seen whole: huh scrolls a value wider
+// than its field, and "-f3cf-4562-9ce3-dd0acb7f6a5d" was all the admin saw.
+func (fv *formView) idInline() bool { return fv.width <= 0 || fv.width >= idInlineMin }
+
 func (fv *formView) build() {
 	v := fv.v
 	input := func(key, title, placeholder string, value *string, check func(string) error) *huh.Input {
 		return huh.NewInput().Key(key).Title(fv.label(title)).Inline(true).Placeholder(placeholder).
 			Value(value).Validate(check).CharLimit(200)
 	}
+	id := func(key, title, placeholder string, value *string, check func(string) error) *huh.Input {
+		if fv.idInline() {
+			return input(key, title, placeholder, value, check)
+		}
+		return input(key, title, placeholder, value, check).Title(title).Inline(false)
+	}
 	var fields []huh.Field
 	if !fv.fixing {
 		fields = append(fields, input(validate.FieldName, validate.LabelName, "e.g. Contoso production", &v.name, checkName))
 	}
 	fields = append(fields,
-		input(validate.FieldAppID, validate.LabelAppID, "paste the Application (client) ID", &v.appID, checkAppID),
-		input(validate.FieldTenantID, validate.LabelTenantID, "paste the Directory (tenant) ID", &v.tenantID,
+		id(validate.FieldAppID, validate.LabelAppID, "paste the Application (client) ID", &v.appID, checkAppID),
+		id(validate.FieldTenantID, validate.LabelTenantID, "paste the Directory (tenant) ID", &v.tenantID,
 			func(s string) error { return checkTenantID(s, v.appID) }),
-		input(validate.FieldOrganization, validate.LabelOrganization, "e.g. contoso.onmicrosoft.com", &v.org, checkOrganization),
+		id(validate.FieldOrganization, validate.LabelOrganization, "e.g. contoso.onmicrosoft.com", &v.org, checkOrganization),
 	)
 	if !fv.fixing {
 		fields = append(fields,
