@@ -115,6 +115,7 @@ type Model struct {
 	steps    []stepLine
 	attempt  int
 	lastTry  string
+	lastMsg  string // the last step's report (who signed in, what was made)
 	now      time.Time
 
 	result  *flow.AutoLinkResult

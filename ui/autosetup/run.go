@@ -79,7 +79,7 @@ func (m *Model) start(name string, resume *flow.AutoProgress) tea.Cmd {
 	run := m.run
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.stopping = cancel, false
-	m.prompt, m.signedIn, m.attempt, m.lastTry = nil, false, 0, ""
+	m.prompt, m.signedIn, m.attempt, m.lastTry, m.lastMsg = nil, false, 0, "", ""
 	m.result, m.failure, m.errText = nil, nil, ""
 	m.steps = m.steps[:0]
 	for _, id := range entra.SetupSteps {
@@ -94,10 +94,18 @@ func (m *Model) start(name string, resume *flow.AutoProgress) tea.Cmd {
 		setup = m.d.Entra()
 	}
 	in := flow.AutoLinkInput{Name: name, ClientID: m.d.ClientID, Wait: m.d.Wait, Entra: setup, Resume: resume}
+	// A screen left mid-run (q) stops reading: once cancelled, the hooks
+	// drop what they cannot hand over instead of blocking the run.
+	post := func(msg tea.Msg) {
+		select {
+		case ch <- msg:
+		case <-ctx.Done():
+		}
+	}
 	hooks := flow.AutoHooks{
-		OnPrompt:  func(p entra.DeviceCodePrompt) { ch <- promptMsg{run, p} },
-		OnEvent:   func(e entra.SetupEvent) { ch <- eventMsg{run, e} },
-		OnAttempt: func(n int, r entra.Report) { ch <- attemptMsg{run, n, r} },
+		OnPrompt:  func(p entra.DeviceCodePrompt) { post(promptMsg{run, p}) },
+		OnEvent:   func(e entra.SetupEvent) { post(eventMsg{run, e}) },
+		OnAttempt: func(n int, r entra.Report) { post(attemptMsg{run, n, r}) },
 		// SaveProgress nil: AutoLink keeps the store's auto-link draft.
 	}
 	svc := m.d.Service
@@ -105,7 +113,7 @@ func (m *Model) start(name string, resume *flow.AutoProgress) tea.Cmd {
 		defer close(ch)
 		defer cancel()
 		res, err := svc.AutoLink(ctx, in, hooks)
-		ch <- doneMsg{run, res, err}
+		ch <- doneMsg{run, res, err} // the buffer has room unless the screen reads on
 	}()
 	return tea.Batch(waitCmd(run, ch), m.spin.Tick, tickCmd(run))
 }

@@ -131,7 +131,7 @@ func TestAutoSuccessShowsCodeStepsAndGoesHome(t *testing.T) {
 	pumpUntil(t, m, func() bool { return m.attempt == 1 })
 	v = plain(m)
 	mustContain(t, v, "✓ Sign in as an admin", "✓ Register the app (Exchange permission, certificate) (already existed)",
-		"✓ Assign the Global Reader role", "verification attempt 1: waiting for Entra: check token")
+		"✓ Assign the Global Reader role", "signed in as admin@contoso.example", "verification attempt 1: waiting for Entra: check token")
 	if strings.Contains(v, "K 7 Q X") {
 		t.Error("the code is still shown after the sign-in")
 	}
@@ -301,5 +301,56 @@ func TestDeviceCodePageSizes(t *testing.T) {
 		}
 	}
 	mustContain(t, plain(m), "K 7 Q X 2 M P L", "devicelogin")
+	m.Stop()
+}
+
+func TestRetryResumesAndKeysFollowTheFailure(t *testing.T) {
+	t.Parallel()
+	m, svc, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		if in.Resume != nil {
+			return flow.AutoLinkResult{}, errors.New("the store is locked")
+		}
+		return flow.AutoLinkResult{}, &flow.AutoLinkError{Step: entra.SetupConsent, Progress: madeSoFar(in.Name),
+			Err: &entra.SetupError{Step: entra.SetupConsent, Problem: entra.SetupNetwork, Message: "Graph did not answer"}}
+	})
+	startAuto(t, m, "Contoso")
+	<-svc.got
+	pumpUntil(t, m, func() bool { return m.phase == phaseFailed })
+	mustContain(t, plain(m), "Graph did not answer", "r: run it again", "What exists according to this run:")
+	enabled := func() map[string]bool {
+		on := map[string]bool{}
+		for _, b := range m.KeyMap().ShortHelp() {
+			on[b.Help().Desc] = b.Enabled()
+		}
+		return on
+	}
+	if on := enabled(); !on["run again"] || !on["guided checklist"] {
+		t.Errorf("after a step failed: keys %v", on)
+	}
+	press(m, "r")
+	if in := <-svc.got; in.Resume == nil || in.Resume.Setup.ConsentID != "consent-1" || in.Name != "Contoso" {
+		t.Errorf("r ran with %+v", in)
+	}
+	pumpUntil(t, m, func() bool { return m.phase == phaseFailed })
+	mustContain(t, plain(m), "The automatic setup stopped:", "the store is locked")
+	if on := enabled(); on["run again"] || on["guided checklist"] {
+		t.Errorf("with no progress to go on, r and g should be off: %v", on)
+	}
+	if cmd := press(m, "g"); cmd != nil {
+		t.Error("g acts while it is off")
+	}
+}
+
+func TestExpiredCodeSaysSo(t *testing.T) {
+	t.Parallel()
+	m, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		h.OnPrompt(testPrompt)
+		<-ctx.Done()
+		return flow.AutoLinkResult{}, ctx.Err()
+	})
+	startAuto(t, m, "Contoso")
+	pumpUntil(t, m, func() bool { return m.prompt != nil })
+	m.now = testPrompt.ExpiresAt.Add(time.Second)
+	mustContain(t, plain(m), "the code has expired")
 	m.Stop()
 }

@@ -203,6 +203,9 @@ func (m *Model) event(msg eventMsg) {
 			l.state = stRunning
 		case e.OK:
 			l.state, l.existed = stOK, e.Existed
+			if e.Message != "" && e.Message != e.Step.Title() {
+				m.lastMsg = e.Message
+			}
 		default:
 			l.state = stFailed
 		}

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/internal/safetext"
 )
 
@@ -131,6 +132,10 @@ func (m *Model) viewRunning() []string {
 		return lines
 	}
 	lines = append(lines, m.stepLines()...)
+	if m.lastMsg != "" {
+		// What the last step found or made: who signed in, the ids.
+		lines = append(lines, "", s.Muted.Render(safetext.Line(m.lastMsg)))
+	}
 	if m.attempt > 0 {
 		lines = append(lines, "", s.Muted.Render(fmt.Sprintf("verification attempt %d: %s", m.attempt, m.lastTry)))
 	}
@@ -203,9 +208,13 @@ func (m *Model) viewFailed() []string {
 	}
 	ae := m.failure
 	lines = append(lines, s.Bad.Render("✗ Stopped at: "+ae.Step.Title()), safetext.Text(ae.Err.Error()))
-	if items := ae.Inventory.Items; len(items) > 0 {
+	inv := ae.Inventory
+	if len(inv.Items) == 0 {
+		inv = entra.InventoryFromProgress(ae.Progress.Setup) // never leave what was made unexplained
+	}
+	if items := inv.Items; len(items) > 0 {
 		src := "according to this run"
-		if ae.Inventory.FromTenant {
+		if inv.FromTenant {
 			src = "in the tenant"
 		}
 		lines = append(lines, "", "What exists "+src+":")
