@@ -149,7 +149,7 @@ func TestAccessibleRefusesBadFieldsByName(t *testing.T) {
 		t.Errorf("the steps left undone were not named:\n%s", r.stdout)
 	}
 	for _, want := range []string{
-		`Name: an account named "taken" already exists`,
+		`Friendly name: an account named "taken" already exists`,
 		"Friendly name: contains a terminal escape sequence",
 		"App (client) ID: expected 36 characters",
 		"Directory (tenant) ID: is the same as the App (client) ID",

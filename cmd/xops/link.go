@@ -171,23 +171,32 @@ func checkNewFile(flag, path string) error {
 	return nil
 }
 
-// writeNewFile creates path with perm and writes data; it fails if the file
-// appeared meanwhile (O_EXCL) and removes a half-written file.
+// writeNewFile writes data to path with perm, all or nothing, and never
+// replaces a file: the bytes go to a temporary file beside it first, which is
+// then hard-linked into place (the link fails if path appeared meanwhile). A
+// kill at any moment leaves either no file at path or the whole one.
 func writeNewFile(path string, data []byte, perm os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
 		return err
 	}
-	return nil
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Link(tmp.Name(), path)
 }
 
 // shellQuote quotes a name for a command line the admin may paste.
