@@ -14,8 +14,8 @@ import (
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/entra/sandbox"
 	"github.com/xops/xops/flow"
-	"github.com/xops/xops/store"
 	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui/uikit"
 	uiwizard "github.com/xops/xops/ui/wizard"
 )
