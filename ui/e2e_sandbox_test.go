@@ -21,12 +21,15 @@ import (
 	"github.com/xops/xops/flow"
 	fwizard "github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/autosetup"
 	"github.com/xops/xops/ui/uikit"
 	uiwizard "github.com/xops/xops/ui/wizard"
 )
 
 // These runs are issue 4's last proof: the whole product in sandbox mode,
-// wired as `xops --sandbox` wires it (cmd/xops/tui.go), from the platform
+// wired as `xops --sandbox` wires it (cmd/xops/tui.go and tui_auto.go:
+// "Link a New Microsoft Account" is the automatic-or-guided choice of
+// ui/autosetup, whose guided path is ui/wizard), from the platform
 // picker to a verified account on Home, against a real store and a started
 // simulated tenant. They wait on the program's state (published after each
 // Update) and on final screens, never on frames in flight.
@@ -49,6 +52,7 @@ type e2eSnap struct {
 // e2eHost runs the root model and publishes a snapshot after each Update.
 type e2eHost struct {
 	m    *Model
+	wiz  *uiwizard.Model // the guided wizard, once "Link a New…" made it (program goroutine only)
 	mu   sync.Mutex
 	snap e2eSnap
 }
@@ -66,7 +70,7 @@ func (h *e2eHost) View() tea.View { return h.m.View() }
 func (h *e2eHost) publish() {
 	m := h.m
 	s := e2eSnap{page: m.state.At.Page, screen: ansi.Strip(m.render()), field: -1, ticked: map[entra.Step]bool{}}
-	if w, ok := m.page().(*uiwizard.Model); ok {
+	if w := h.wiz; w != nil && m.state.At.Page == flow.PageLinkWizard && m.page() != nil {
 		st := w.State()
 		s.inWizard, s.step, s.asking, s.focus, s.certPath, s.saved = true, st.Step, st.Asking, st.Focus, st.CertPath, st.Saved()
 		for _, id := range entra.ChecklistSteps {
@@ -152,7 +156,6 @@ func startSandboxProduct(t *testing.T, width, height int) *e2eRig {
 	deps := Deps{
 		Store: st, StorePath: st.Path(), Cloud: "global", Version: "e2e", Sandbox: true,
 		Changes: st.Generation, Now: time.Now, Service: svc,
-		Wizard: func() uikit.Screen { return uiwizard.New(wd) },
 		ResumeDraft: func() (bool, error) {
 			_, err := st.Draft(fwizard.DraftKind)
 			if errors.Is(err, store.ErrNotFound) {
@@ -163,7 +166,16 @@ func startSandboxProduct(t *testing.T, width, height int) *e2eRig {
 		SandboxUpload: sb.UploadCertificate,
 		SandboxTenant: sb,
 	}
-	host := &e2eHost{m: New(deps)}
+	host := &e2eHost{}
+	ad := autosetup.Deps{Service: svc, Drafts: st, Now: time.Now,
+		Entra: func() flow.AdminSetup { return &entra.Setup{Endpoints: sb.Endpoints(), HTTP: sb.HTTPClient()} },
+		Guided: func() uikit.Screen {
+			w := uiwizard.New(wd)
+			host.wiz, _ = w.(*uiwizard.Model)
+			return w
+		}}
+	deps.Wizard = func() uikit.Screen { return autosetup.New(ad) }
+	host.m = New(deps)
 	tm := teatest.NewTestModel(t, host, teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	return &e2eRig{t: t, dir: dir, st: st, sb: sb, svc: svc, tm: tm, host: host}
@@ -195,6 +207,17 @@ func (r *e2eRig) toWizard() {
 	r.key("down") // AWS, Azure, Microsoft
 	r.key("enter")
 	r.await("the Microsoft page", func(s e2eSnap) bool { return s.page == flow.PageMicrosoft })
+	r.key("enter")
+	// The first choice: the automatic setup or the guided checklist.
+	r.await("the choice", func(s e2eSnap) bool { return strings.Contains(s.screen, "How do you want to make the Entra side?") })
+	for range 3 {
+		s := r.host.now()
+		if strings.Contains(s.screen, "› I'll do it") {
+			break
+		}
+		r.key("down")
+		r.await("the cursor to move", func(n e2eSnap) bool { return n.screen != s.screen })
+	}
 	r.key("enter")
 	r.await("the checklist", func(s e2eSnap) bool {
 		return s.inWizard && s.step == fwizard.StepChecklist && strings.Contains(s.screen, "Sandbox: d")
