@@ -50,6 +50,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 	if a.sb != nil {
 		deps.SandboxUpload = a.sb.UploadCertificate // a rotation's upload, done in the simulated tenant
+		deps.SandboxTenant = a.sb                   // d on "Redo step N" after a verification from Home
 	}
 	if err := ui.Run(cmd.Context(), deps); err != nil {
 		if cmd.Context().Err() != nil {
