@@ -12,6 +12,7 @@ import (
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/uikit"
 	"github.com/xops/xops/ui/verifyview"
 )
 
@@ -125,5 +126,15 @@ func TestRedoStepInTheSandbox(t *testing.T) {
 	}
 	if len(tenant.did) != 2 {
 		t.Fatalf("the sandbox did %v for a missing account", tenant.did)
+	}
+}
+
+// The upload step redone for a linked account says where its certificate
+// comes from (an export), not the wizard's "after the form".
+func TestRedoUploadSaysToExport(t *testing.T) {
+	t.Parallel()
+	text := ansi.Strip(strings.Join(stepToRedo(uikit.NewStyles(true, true), entra.StepUploadCertificate, 200), "\n"))
+	if !strings.Contains(text, "1. Export the certificate first: e on Home") || strings.Contains(text, "after the form") {
+		t.Fatalf("redo upload says:\n%s", text)
 	}
 }

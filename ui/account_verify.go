@@ -223,7 +223,13 @@ func stepToRedo(s uikit.Styles, step entra.Step, w int) []string {
 			add(s.Muted.Render("Where: ") + wrap(st.Where, max(w-7, 10)))
 		}
 		add("")
-		for i, d := range st.Do {
+		do := st.Do
+		if step == entra.StepUploadCertificate && len(do) > 0 {
+			// The checklist's first line is about the wizard ("after the
+			// form"); a linked account's certificate is exported instead.
+			do = append([]string{"Export the certificate first: e on Home or on the account's page saves it as a PEM file."}, do[1:]...)
+		}
+		for i, d := range do {
 			add(hangingWrap(itoa(i+1)+". "+d, w, "   "))
 		}
 		for _, pit := range st.Pitfalls {
