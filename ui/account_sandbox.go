@@ -87,11 +87,11 @@ func sandboxNote(redo *sandboxRedo, step entra.Step, working bool, done entra.St
 	case redo == nil || !sandboxCanRedo(step):
 		return ""
 	case working:
-		return "Sandbox: doing it in the simulated Entra…"
+		return "Sandbox: doing it…"
 	case err != nil:
 		return "✗ Sandbox: " + safetext.Line(err.Error())
 	case done == step:
-		return "✓ Done in the sandbox. Press r to verify again."
+		return "✓ Done in the sandbox: r verifies again."
 	}
-	return "Sandbox: press d to do this step in the simulated Entra."
+	return "Sandbox: press d to do it in the simulated Entra."
 }

@@ -109,8 +109,11 @@ func TestRedoStepInTheSandbox(t *testing.T) {
 			t.Fatalf("%s: r verified while the sandbox was at work", step)
 		}
 		p.Update(cmd())
-		if view := ansi.Strip(p.View()); !strings.Contains(view, "Done in the sandbox. Press r") {
+		if view := ansi.Strip(p.View()); !strings.Contains(view, "Done in the sandbox: r verifies again") {
 			t.Fatalf("%s: after d the view says\n%s", step, view)
+		}
+		if p.keys.Sandbox.Enabled() || !p.keys.Again.Enabled() {
+			t.Fatalf("%s: after d, d enabled %v and r %v; want r only", step, p.keys.Sandbox.Enabled(), p.keys.Again.Enabled())
 		}
 	}
 	if want := []string{"consent " + appID, "upload " + appID}; strings.Join(tenant.did, ",") != strings.Join(want, ",") {

@@ -143,7 +143,7 @@ func (p *accountVerifyScreen) View() string {
 		case p.redone == p.step && !p.redoing:
 			style = s.OK
 		}
-		head += style.Render(truncate(note, p.width)) + "\n"
+		head += style.Render(wrap(note, max(p.width, 20))) + "\n"
 	}
 	return head + p.body.view(s)
 }
@@ -181,12 +181,13 @@ func (p *accountVerifyScreen) relayout() {
 		return
 	}
 	height := p.height - 2
-	if p.note() != "" {
-		height--
+	if note := p.note(); note != "" {
+		height -= lineCount(wrap(note, max(p.width, 20)))
 	}
 	p.body.set(stepToRedo(p.styles, p.step, max(p.width, 20)), height)
 	p.keys.scroll.enable(p.body.canScroll())
-	p.keys.Sandbox.SetEnabled(p.redo != nil && sandboxCanRedo(p.step) && !p.redoing)
+	// Once done, r is what is left to press: d leaves the help bar to it.
+	p.keys.Sandbox.SetEnabled(p.redo != nil && sandboxCanRedo(p.step) && !p.redoing && p.redone != p.step)
 }
 
 // stepToRedo says, in words, what to do again for a failed step: the
