@@ -150,24 +150,13 @@ func (p *exportScreen) chooseKey(km tea.KeyPressMsg) tea.Cmd {
 			}
 		}
 		p.stage, p.errText = exportForm, ""
-		p.fields[fieldPath].SetValue("./" + fileName(p.name) + exportExt(p.option().format))
+		p.fields[fieldPath].SetValue("./" + flow.FileNameBase(p.name) + exportExt(p.option().format))
 		p.fields[fieldPath].CursorEnd()
 		p.fields[fieldPassword].SetValue("")
 		p.fields[fieldAgain].SetValue("")
 		return p.focusField(fieldPath)
 	}
 	return nil
-}
-
-// fileName makes an account name safe as a file name.
-func fileName(name string) string {
-	name = safetext.Line(name)
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ' ' || r == ':' {
-			return '-'
-		}
-		return r
-	}, name)
 }
 
 func exportExt(format string) string {

@@ -99,7 +99,7 @@ func newRotateScreen(name string, svc *flow.Service, vdeps verifyview.Deps, sand
 	ti := newField()
 	ti.Prompt = "› "
 	ti.CharLimit = 4096
-	ti.SetValue("./" + fileName(name) + "-new.cer")
+	ti.SetValue("./" + flow.FileNameBase(name) + "-new.cer")
 	p := &rotateScreen{name: name, svc: svc, vdeps: vdeps, sandboxUpload: sandboxUpload, path: ti, keys: defaultRotateKeys()}
 	p.syncKeys()
 	return p

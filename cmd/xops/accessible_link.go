@@ -366,7 +366,7 @@ func (s *linkSession) generate() error {
 // types another path; an existing file is replaced only when they say so.
 func (s *linkSession) writeCertificate() error {
 	s.page(wizard.StepCertificate)
-	def := "./" + fileName(s.in.Name) + ".cer"
+	def := "./" + flow.CertificateFileName(s.in.Name)
 	for {
 		path, err := s.p.field("Save the certificate to", def, checkCertFolder)
 		if err != nil {

@@ -84,7 +84,7 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	}
 	certOut := lf.certOut
 	if certOut == "" {
-		certOut = "./" + fileName(in.Name) + ".cer"
+		certOut = "./" + flow.CertificateFileName(in.Name)
 	}
 	if err := checkNewFile("--cert-out", certOut); err != nil {
 		return err
@@ -135,25 +135,6 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 		return nil
 	}
 	return a.verifyAndPrint(cmd, svc, res.Account.Name, lf.wait, false)
-}
-
-// fileName turns a friendly name into a safe file name: no separators, no
-// leading dot, nothing a shell or a terminal would read specially.
-func fileName(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		default:
-			b.WriteRune('-')
-		}
-	}
-	s := strings.TrimLeft(b.String(), ".")
-	if s == "" {
-		s = "certificate"
-	}
-	return s
 }
 
 // checkNewFile refuses (exit 2) a path that exists or whose folder does not:

@@ -31,7 +31,7 @@ func (a *app) linkAuto(cmd *cobra.Command, lf linkFlags) error {
 	}
 	certOut := lf.certOut
 	if certOut == "" {
-		certOut = "./" + fileName(lf.in.Name) + ".cer"
+		certOut = "./" + flow.CertificateFileName(lf.in.Name)
 	}
 	if err := checkNewFile("--cert-out", certOut); err != nil {
 		return err

@@ -64,7 +64,7 @@ func (a *app) rotateCmd() *cobra.Command {
 				return err
 			}
 			if certOut == "" {
-				certOut = "./" + fileName(acc.Name) + "-" + a.now().Format("2006-01-02") + ".cer"
+				certOut = "./" + flow.FileNameBase(acc.Name) + "-" + a.now().Format("2006-01-02") + ".cer"
 			}
 			if err := checkNewFile("--cert-out", certOut); err != nil {
 				return err

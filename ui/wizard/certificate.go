@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/ui/uikit"
@@ -180,23 +181,10 @@ func (m *Model) updateCertificate(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// defaultCertPath is NAME.cer in the working directory, with the name made
-// safe for a file name.
+// defaultCertPath is NAME.cer in the working directory, named as the command
+// line names it.
 func (m *Model) defaultCertPath() string {
-	var b strings.Builder
-	for _, r := range m.st.Form.Name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteRune('-')
-		}
-	}
-	name := strings.Trim(b.String(), ".-")
-	if name == "" {
-		name = "xops"
-	}
-	return name + ".cer"
+	return flow.CertificateFileName(m.st.Form.Name)
 }
 
 // groupHex writes a thumbprint in groups of four, easier to compare by eye.
