@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/flow"
-	"github.com/xops/xops/store"
 )
 
 func (a *app) exportCmd() *cobra.Command {
@@ -75,7 +74,7 @@ func (a *app) exportCmd() *cobra.Command {
 				if path == "" {
 					path = "PATH-TO-THE.pfx"
 				}
-				fmt.Fprintf(a.stderr, "Connect from PowerShell:\n  %s\n", connectLine(acc, path))
+				fmt.Fprintf(a.stderr, "Connect from PowerShell:\n  %s\n", flow.ConnectLine(acc, path))
 			}
 			return nil
 		},
@@ -130,20 +129,3 @@ func (a *app) pfxPassword(ctx context.Context, fromStdin bool) (string, error) {
 	}
 	return p, nil
 }
-
-// connectLine is the PowerShell line that uses the exported PFX.
-func connectLine(acc store.Account, pfxPath string) string {
-	line := fmt.Sprintf("Connect-ExchangeOnline -AppId %s -Organization %s -CertificateFilePath %s -CertificatePassword (Read-Host -AsSecureString -Prompt 'PFX password')",
-		acc.AppID, acc.Organization, psQuote(pfxPath))
-	switch acc.Cloud {
-	case "usgov":
-		line += " -ExchangeEnvironmentName O365USGovGCCHigh"
-	case "usgovdod":
-		line += " -ExchangeEnvironmentName O365USGovDoD"
-	case "china":
-		line += " -ExchangeEnvironmentName O365China"
-	}
-	return line
-}
-
-func psQuote(s string) string { return "'" + strings.ReplaceAll(oneLine(s), "'", "''") + "'" }
