@@ -83,31 +83,11 @@ func guidInIssuer(issuer string) string {
 		return ""
 	}
 	for _, seg := range strings.Split(u.Path, "/") {
-		if isGUID(seg) {
+		if IsGUID(seg) {
 			return strings.ToLower(seg)
 		}
 	}
 	return ""
-}
-
-// isGUID reports whether s has the 8-4-4-4-12 hex shape of a GUID.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // isAlias reports whether ref is one of Entra's multi-tenant aliases.
@@ -171,7 +151,7 @@ func (v *Verifier) judgeTenant(ctx context.Context, t Target, m metadata) CheckR
 		return failed(id, StepCopyIDs, fmt.Sprintf("tenant %s is in another national cloud: Entra said %q", serverText(t.TenantID), m.desc), v.cloudHint(""))
 	case notFoundCode(m.code):
 		msg := fmt.Sprintf("Entra knows no tenant %s in the %s cloud", serverText(t.TenantID), v.Endpoints.Cloud)
-		if isGUID(t.AppID) {
+		if IsGUID(t.AppID) {
 			if swapped := v.fetchMetadata(ctx, t.AppID); swapped.found {
 				return failed(id, StepCopyIDs, msg+"; but the App ID you entered is a tenant ID: the two fields look swapped",
 					"put the Directory (tenant) ID in Tenant ID and the Application (client) ID in App ID")
@@ -190,7 +170,7 @@ func (v *Verifier) judgeOrganization(t Target, tenant CheckResult, tm, om metada
 	switch {
 	case org == "":
 		return failed(id, StepEnterIDs, "no Organization ID (the tenant's initial domain) was given", copyHint)
-	case isGUID(org):
+	case IsGUID(org):
 		return failed(id, StepCopyIDs, "the Organization ID is a GUID, but Exchange Online needs the tenant's domain name here", copyHint)
 	case om.trouble != nil:
 		return failed(id, "", om.trouble.message, om.trouble.hint)

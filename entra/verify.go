@@ -91,7 +91,7 @@ func (v *Verifier) verify(ctx context.Context, t Target, cred *certs.Credential,
 			inner.Go(func() { tm = v.fetchMetadata(ctx, strings.TrimSpace(t.TenantID)) })
 		}
 		org := strings.TrimSpace(t.Organization)
-		if org != "" && !isGUID(org) {
+		if org != "" && !IsGUID(org) {
 			inner.Go(func() { om = v.fetchMetadata(ctx, org) })
 		}
 		inner.Wait()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/xops/xops/entra"
 )
 
 // Where the simulated services live on the sandbox's one host.
@@ -122,7 +124,7 @@ func looksLikeDomain(s string) bool {
 
 // writeUnknownTenant answers for a tenant the login endpoint does not know.
 func (s *Sandbox) writeUnknownTenant(w http.ResponseWriter, ref, errName string) {
-	if !isGUID(ref) && !looksLikeDomain(ref) {
+	if !entra.IsGUID(ref) && !looksLikeDomain(ref) {
 		s.writeAADSTS(w, http.StatusBadRequest, "invalid_request", 900023,
 			fmt.Sprintf("Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain.", ref))
 		return

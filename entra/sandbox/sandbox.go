@@ -74,7 +74,7 @@ func New(opts Options) (*Sandbox, error) {
 	if tenantID == "" {
 		tenantID = DefaultTenantID
 	}
-	if !isGUID(tenantID) {
+	if !entra.IsGUID(tenantID) {
 		return nil, fmt.Errorf("sandbox: tenant id %q is not a GUID", opts.TenantID)
 	}
 	domain := strings.ToLower(strings.TrimSpace(opts.Domain))
@@ -193,24 +193,4 @@ func (s *Sandbox) TokensIssued() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.issued
-}
-
-// isGUID reports whether s has the 8-4-4-4-12 hex shape of a GUID.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-				return false
-			}
-		}
-	}
-	return true
 }

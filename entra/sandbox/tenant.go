@@ -337,7 +337,7 @@ func (s *Sandbox) LoadState(data []byte) error {
 	if st.Version != stateVersion {
 		return fmt.Errorf("sandbox: state version %d is not supported (want %d)", st.Version, stateVersion)
 	}
-	if !isGUID(st.TenantID) || st.Domain == "" {
+	if !entra.IsGUID(st.TenantID) || st.Domain == "" {
 		return errors.New("sandbox: state: tenant id or domain missing")
 	}
 	if st.Apps == nil {

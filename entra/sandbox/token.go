@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/xops/xops/entra"
 )
 
 // Constants of the client credentials grant with a certificate.
@@ -59,7 +61,7 @@ func (s *Sandbox) issueToken(r *http.Request) (string, *tokenRefusal) {
 	pathTenant := r.PathValue("tenant")
 	t, ok := s.lookupTenant(pathTenant)
 	if !ok {
-		if !isGUID(pathTenant) && !looksLikeDomain(pathTenant) {
+		if !entra.IsGUID(pathTenant) && !looksLikeDomain(pathTenant) {
 			return "", refuse(http.StatusBadRequest, "invalid_request", 900023, "Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain.", pathTenant)
 		}
 		return "", refuse(http.StatusBadRequest, "invalid_request", 90002, "Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", pathTenant)
