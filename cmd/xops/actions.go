@@ -16,13 +16,9 @@ func (a *app) renameCmd() *cobra.Command {
 		Short: "Give an account a new friendly name (unique ignoring case)",
 		Args:  exactArgs("NAME", "NEWNAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.readService()
+			svc, old, err := a.readAccount(args[0])
 			if err != nil {
 				return err
-			}
-			old, err := svc.Account(args[0])
-			if err != nil {
-				return classify(err)
 			}
 			acc, err := svc.Rename(old.Name, args[1])
 			var ie *flow.InputError
@@ -50,13 +46,9 @@ func (a *app) deleteCmd() *cobra.Command {
 		Short: "Delete an account and its key (the audit log keeps the event)",
 		Args:  exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.readService()
+			svc, acc, err := a.readAccount(args[0])
 			if err != nil {
 				return err
-			}
-			acc, err := svc.Account(args[0])
-			if err != nil {
-				return classify(err)
 			}
 			if !yes {
 				if !a.interactive() {

@@ -178,3 +178,17 @@ func (a *app) readService() (*flow.Service, error) {
 	}
 	return &flow.Service{Store: st, Cloud: a.g.cloud, Now: a.now, Passphrase: a.passphraseProvider(), ScryptWorkFactor: scryptWorkFactor}, nil
 }
+
+// readAccount is readService and the account called name, for the commands
+// that act on one account; its errors are already classified for the exit code.
+func (a *app) readAccount(name string) (*flow.Service, store.Account, error) {
+	svc, err := a.readService()
+	if err != nil {
+		return nil, store.Account{}, err
+	}
+	acc, err := svc.Account(name)
+	if err != nil {
+		return nil, store.Account{}, classify(err)
+	}
+	return svc, acc, nil
+}

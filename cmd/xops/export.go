@@ -42,13 +42,9 @@ func (a *app) exportCmd() *cobra.Command {
 			} else if format != flow.FormatPEM && a.terminal(a.stdout) {
 				return usageErr("--out: a %s export is binary; give --out PATH or redirect stdout to a file", format)
 			}
-			svc, err := a.readService()
+			svc, acc, err := a.readAccount(args[0])
 			if err != nil {
 				return err
-			}
-			acc, err := svc.Account(args[0])
-			if err != nil {
-				return classify(err)
 			}
 			password := ""
 			if format == flow.FormatPFX {

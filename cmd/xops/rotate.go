@@ -32,13 +32,9 @@ func (a *app) rotateCmd() *cobra.Command {
 			if wait < 0 {
 				return usageErr("--wait: %s is negative; give a duration such as 30s or 2m", wait)
 			}
-			svc, err := a.readService()
+			svc, acc, err := a.readAccount(args[0])
 			if err != nil {
 				return err
-			}
-			acc, err := svc.Account(args[0])
-			if err != nil {
-				return classify(err)
 			}
 			_, pending := acc.PendingCredential()
 			switch {

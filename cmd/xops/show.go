@@ -19,13 +19,9 @@ func (a *app) accountsShowCmd() *cobra.Command {
 		Short: "Show one account: IDs, certificate, last verification, history (never the key)",
 		Args:  exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.readService()
+			svc, acc, err := a.readAccount(args[0])
 			if err != nil {
 				return err
-			}
-			acc, err := svc.Account(args[0])
-			if err != nil {
-				return classify(err)
 			}
 			history, err := a.st.Audit(acc.ID)
 			if err != nil {
