@@ -3,9 +3,7 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/flow"
@@ -16,17 +14,7 @@ import (
 
 // deleteScreen deletes an account once its name is typed: the account and
 // its key material go, the audit log keeps the event (without secrets).
-type deleteScreen struct {
-	styles uikit.Styles
-	width  int
-	name   string
-	svc    *flow.Service
-
-	input   textinput.Model
-	errText string
-	busy    bool
-	keys    dialogKeys
-}
+type deleteScreen struct{ fieldDialog }
 
 var _ uikit.Screen = (*deleteScreen)(nil)
 
@@ -37,16 +25,11 @@ type deletedMsg struct {
 }
 
 func newDeleteScreen(name string, svc *flow.Service) *deleteScreen {
-	ti := newField()
-	ti.Prompt = "› "
-	ti.CharLimit = 64
-	return &deleteScreen{name: name, svc: svc, input: ti, keys: dialogKeys{
+	return &deleteScreen{newFieldDialog(name, svc, dialogKeys{
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "delete for good")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep it")),
-	}}
+	})}
 }
-
-func (p *deleteScreen) Init() tea.Cmd { return p.input.Focus() }
 
 func (p *deleteScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -80,10 +63,7 @@ func (p *deleteScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 				return deletedMsg{account: a, err: err}
 			}
 		}
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		p.errText = ""
-		return p, cmd
+		return p, p.edit(msg)
 	}
 	return p, nil
 }
@@ -97,23 +77,6 @@ func (p *deleteScreen) View() string {
 		"undone; the audit log keeps a line saying it was deleted. The app registration and "+
 		"its certificate stay in Entra: remove them there if they are no longer used.", p.width) + "\n\n")
 	b.WriteString(s.Muted.Render(truncate("Type “"+name+"” to confirm", p.width)) + "\n" + p.input.View() + "\n")
-	switch {
-	case p.busy:
-		b.WriteString(s.Muted.Render("Deleting…"))
-	case p.errText != "":
-		b.WriteString(s.Bad.Render(wrap("✗ "+safetext.Line(p.errText), p.width)))
-	}
+	b.WriteString(p.status("Deleting…"))
 	return b.String()
 }
-
-func (p *deleteScreen) SetSize(w, _ int) {
-	p.width = w
-	p.input.SetWidth(max(10, w-4))
-}
-
-func (p *deleteScreen) SetStyles(s uikit.Styles) { p.styles = s }
-
-func (p *deleteScreen) KeyMap() help.KeyMap { return p.keys }
-
-// Capturing: the page is one text field.
-func (p *deleteScreen) Capturing() bool { return true }

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/flow"
@@ -20,25 +18,9 @@ import (
 // renameScreen gives an account a new friendly name. The name is checked as
 // it is typed (flow/validate's rules); uniqueness, which ignores case, is
 // checked by the rename itself, and a refusal shows under the field.
-type renameScreen struct {
-	styles uikit.Styles
-	width  int
-	name   string
-	svc    *flow.Service
-
-	input   textinput.Model
-	errText string // under the field
-	busy    bool
-	keys    dialogKeys
-}
+type renameScreen struct{ fieldDialog }
 
 var _ uikit.Screen = (*renameScreen)(nil)
-
-// dialogKeys are the keys of the one-field dialogs (rename, delete).
-type dialogKeys struct{ Confirm, Cancel key.Binding }
-
-func (k dialogKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Confirm, k.Cancel} }
-func (k dialogKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // renamedMsg is the rename's answer.
 type renamedMsg struct {
@@ -47,18 +29,14 @@ type renamedMsg struct {
 }
 
 func newRenameScreen(name string, svc *flow.Service) *renameScreen {
-	ti := newField()
-	ti.Prompt = "› "
-	ti.CharLimit = 64
-	ti.SetValue(name)
-	ti.CursorEnd()
-	return &renameScreen{name: name, svc: svc, input: ti, keys: dialogKeys{
+	p := &renameScreen{newFieldDialog(name, svc, dialogKeys{
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "rename")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}}
+	})}
+	p.input.SetValue(name)
+	p.input.CursorEnd()
+	return p
 }
-
-func (p *renameScreen) Init() tea.Cmd { return p.input.Focus() }
 
 func (p *renameScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -81,9 +59,7 @@ func (p *renameScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		case key.Matches(msg, p.keys.Confirm):
 			return p, p.submit()
 		}
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		p.errText = ""
+		cmd := p.edit(msg)
 		if _, err := validate.Name(p.input.Value()); err != nil {
 			p.errText = fieldMessage(err)
 		}
@@ -141,23 +117,6 @@ func (p *renameScreen) View() string {
 	b.WriteString(wrap("The friendly name is how xops and its commands refer to the account "+
 		"(1–64 characters, unique ignoring case). Nothing changes in Entra.", p.width) + "\n\n")
 	b.WriteString(s.Muted.Render("New name") + "\n" + p.input.View() + "\n")
-	switch {
-	case p.busy:
-		b.WriteString(s.Muted.Render("Renaming…"))
-	case p.errText != "":
-		b.WriteString(s.Bad.Render(wrap("✗ "+safetext.Line(p.errText), p.width)))
-	}
+	b.WriteString(p.status("Renaming…"))
 	return b.String()
 }
-
-func (p *renameScreen) SetSize(w, _ int) {
-	p.width = w
-	p.input.SetWidth(max(10, w-4))
-}
-
-func (p *renameScreen) SetStyles(s uikit.Styles) { p.styles = s }
-
-func (p *renameScreen) KeyMap() help.KeyMap { return p.keys }
-
-// Capturing: the page is one text field.
-func (p *renameScreen) Capturing() bool { return true }
