@@ -44,19 +44,9 @@ func newIntegrationsScreen() *integrationsScreen {
 func (p *integrationsScreen) Init() tea.Cmd { return nil }
 
 func (p *integrationsScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
-	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return p, nil
-	}
-	switch {
-	case key.Matches(km, p.keys.Left):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(km, p.keys.Right):
-		p.cursor = min(len(flow.Platforms)-1, p.cursor+1)
-	case key.Matches(km, p.keys.Select):
-		return p, navigate(flow.PlatformChosen{Platform: flow.Platforms[p.cursor]})
-	}
-	return p, nil
+	var cmd tea.Cmd
+	p.cursor, cmd = choosePlatform(msg, p.cursor, p.keys.Left, p.keys.Right, p.keys.Select)
+	return p, cmd
 }
 
 func (p *integrationsScreen) View() string {

@@ -29,19 +29,9 @@ func newPickerScreen() *pickerScreen {
 func (p *pickerScreen) Init() tea.Cmd { return nil }
 
 func (p *pickerScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
-	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return p, nil
-	}
-	switch {
-	case key.Matches(km, p.keys.Up):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(km, p.keys.Down):
-		p.cursor = min(len(flow.Platforms)-1, p.cursor+1)
-	case key.Matches(km, p.keys.Select):
-		return p, navigate(flow.PlatformChosen{Platform: flow.Platforms[p.cursor]})
-	}
-	return p, nil
+	var cmd tea.Cmd
+	p.cursor, cmd = choosePlatform(msg, p.cursor, p.keys.Up, p.keys.Down, p.keys.Select)
+	return p, cmd
 }
 
 // View puts the choice first in importance: on a short page (60×16 with
@@ -103,4 +93,23 @@ func choiceLine(s uikit.Styles, selected bool, name, blurb string, width int) st
 		return truncate(s.Selected.Render("› "+name)+pad+s.Text.Render(blurb), width)
 	}
 	return truncate("  "+s.Text.Render(name)+pad+s.Muted.Render(blurb), width)
+}
+
+// choosePlatform moves a cursor over flow.Platforms with prev and next, and
+// on choose navigates to the platform under it: the first-run picker and the
+// Integrations page choose a platform alike, with their own keys.
+func choosePlatform(msg tea.Msg, cursor int, prev, next, choose key.Binding) (int, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return cursor, nil
+	}
+	switch {
+	case key.Matches(km, prev):
+		cursor = max(0, cursor-1)
+	case key.Matches(km, next):
+		cursor = min(len(flow.Platforms)-1, cursor+1)
+	case key.Matches(km, choose):
+		return cursor, navigate(flow.PlatformChosen{Platform: flow.Platforms[cursor]})
+	}
+	return cursor, nil
 }
