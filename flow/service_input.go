@@ -57,6 +57,13 @@ func (s *Service) CheckLinkInput(in LinkInput) (LinkInput, []string, []*validate
 	return out, warnings, errs
 }
 
+// NormalizeLinkInput validates and normalises everything but the name's
+// uniqueness, without touching the store: callers use it to refuse bad input
+// before a store file is even created.
+func NormalizeLinkInput(in LinkInput) (LinkInput, []string, []*validate.FieldError) {
+	return normalize(in)
+}
+
 // normalize validates and normalises everything but the name's uniqueness.
 func normalize(in LinkInput) (LinkInput, []string, []*validate.FieldError) {
 	var (

@@ -73,11 +73,17 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	if lf.wait > 0 && !lf.verify {
 		return usageErr("--wait: only means something with --verify; add --verify or drop --wait")
 	}
+	// Bad input is refused before the store is opened: on a fresh machine
+	// opening it would create the file, and nothing may be written.
+	if _, _, ferrs := flow.NormalizeLinkInput(lf.in); len(ferrs) > 0 {
+		return classify(&flow.InputError{Fields: ferrs})
+	}
 	svc, err := a.readService()
 	if err != nil {
 		return err
 	}
-	// Validate everything before touching the certificate path or the store.
+	// Validate everything (the name's uniqueness too) before touching the
+	// certificate path or the store.
 	in, warnings, ferrs := svc.CheckLinkInput(lf.in)
 	if len(ferrs) > 0 {
 		return classify(&flow.InputError{Fields: ferrs})

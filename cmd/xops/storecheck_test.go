@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,5 +29,20 @@ func TestStoreCheckNotesUnusedKeys(t *testing.T) {
 	r = mustRun(t, e, "store", "check")
 	if !strings.Contains(r.stdout, ": ok") || !strings.Contains(r.stderr, "note: 1 stored key(s) belong to no account") {
 		t.Fatalf("store check: stdout %q stderr %q", r.stdout, r.stderr)
+	}
+}
+
+// TestLinkBadInputCreatesNoStore: refused input on a machine with no store
+// yet leaves no store file behind ("nothing was written" is literal).
+func TestLinkBadInputCreatesNoStore(t *testing.T) {
+	t.Parallel()
+	e, path := newStore(t)
+	r := xops(t, e, "", "link", "microsoft", "--name", "x", "--app-id", "123",
+		"--tenant-id", "contoso.com", "--org", "contoso.onmicrosoft.com")
+	if r.code != 2 || !strings.Contains(r.stderr, "--app-id:") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("a store file was created by refused input: %v", err)
 	}
 }
