@@ -2,14 +2,18 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
+	"github.com/xops/xops/ui/uikit"
 )
 
 // filledStore is a real store holding n accounts (written in one batch;
@@ -62,5 +66,86 @@ func TestHomeFirstScreenBeforeTheRest(t *testing.T) {
 	small := filledStore(t, 3)
 	if msg := loadAccountsCmd(small, nil, nil, true)().(accountsMsg); msg.partial || len(msg.accounts) != 3 {
 		t.Fatalf("a small store: partial %v, %d accounts", msg.partial, len(msg.accounts))
+	}
+}
+
+// countingStore counts the reads Home makes of a real store.
+type countingStore struct {
+	*store.Store
+	pages, fulls atomic.Int32
+}
+
+func (c *countingStore) AccountsPage(offset, limit int) ([]store.Account, int, []*store.RecordError, error) {
+	c.pages.Add(1)
+	return c.Store.AccountsPage(offset, limit)
+}
+
+func (c *countingStore) Accounts() ([]store.Account, []*store.RecordError, error) {
+	c.fulls.Add(1)
+	return c.Store.Accounts()
+}
+
+// A first screen read before the program started is what Init shows: Home
+// draws it without reading the store again, and the rest of a large store
+// is read only when restAfter has passed (the first frame is out by then).
+func TestHomeTakesTheFirstScreenReadBeforeTheStart(t *testing.T) {
+	t.Parallel()
+	st := &countingStore{Store: filledStore(t, 250)}
+	first := StartFirstScreen(Deps{Store: st, Changes: st.Generation})
+	first.Wait()
+	if n := st.pages.Load(); n != 1 {
+		t.Fatalf("StartFirstScreen read %d pages, want 1", n)
+	}
+	hs := newHarness(t, Deps{Store: st, Changes: st.Generation, First: first, Now: func() time.Time { return testNow }}, 80, 24)
+	hs.mustShow("Linked accounts (250)", "Reading the other 150 accounts", "› acct-00000")
+	if n, f := st.pages.Load(), st.fulls.Load(); n != 1 || f != 0 {
+		t.Fatalf("after Init: %d page reads and %d full reads, want 1 and 0 (the first screen was read already)", n, f)
+	}
+	var rest bool
+	for _, msg := range hs.timers {
+		if _, ok := msg.(loadRestMsg); ok {
+			rest = true
+		}
+	}
+	if !rest {
+		t.Fatalf("no timer for the rest of the list; timers: %#v", hs.timers)
+	}
+	hs.send(loadRestMsg{})
+	if f := st.fulls.Load(); f != 1 {
+		t.Fatalf("after the timer: %d full reads, want 1", f)
+	}
+	hs.mustNotShow("Reading the other")
+	hs.mustShow("Linked accounts (250)")
+
+	// A reload later (r, or another xops changed the store) reads the
+	// store again: the first screen is used once.
+	hs.send(uikit.AccountsChangedMsg{})
+	if n, f := st.pages.Load(), st.fulls.Load(); n != 1 || f != 2 {
+		t.Fatalf("after a reload: %d page reads and %d full reads, want 1 and 2", n, f)
+	}
+}
+
+// A first screen that failed carries its error to Home, as a load started by
+// Init would.
+func TestFirstScreenErrorReachesHome(t *testing.T) {
+	t.Parallel()
+	st := filledStore(t, 3)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	first := StartFirstScreen(Deps{Store: st})
+	hs := newHarness(t, Deps{Store: st, First: first, Now: func() time.Time { return testNow }}, 80, 24)
+	hs.mustShow("Could not read the accounts")
+}
+
+func TestDetectColorProfile(t *testing.T) {
+	t.Parallel()
+	if got := DetectColorProfile(true)(); got != colorprofile.Ascii {
+		t.Fatalf("NO_COLOR: profile %v, want Ascii", got)
+	}
+	want := colorprofile.Detect(os.Stdout, os.Environ())
+	get := DetectColorProfile(false)
+	if got, again := get(), get(); got != want || again != want {
+		t.Fatalf("profile %v then %v, want %v (what Bubble Tea would detect)", got, again, want)
 	}
 }

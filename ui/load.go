@@ -43,6 +43,45 @@ type pagedReader interface {
 // more than any screen shows, a few milliseconds whatever the store's size.
 const firstPage = 100
 
+// restAfter is how long after the first screenful of a large store the rest
+// is read: a few frames, so the first frame is drawn before every core is
+// busy decoding; less than anyone can notice.
+const restAfter = 50 * time.Millisecond
+
+// loadRestMsg starts reading the rest of a large store.
+type loadRestMsg struct{}
+
+// FirstScreen is Home's first load, started by StartFirstScreen before the
+// program.
+type FirstScreen struct{ done chan accountsMsg }
+
+// StartFirstScreen starts, in the background, the first load Init would
+// start (the generation, a draft in progress, the first screenful of
+// accounts), so that it runs beside the rest of the start-up: the program's
+// own, and the renderer's wait for its first tick. Hand it over in
+// Deps.First. Errors travel inside, as they would in the load's message.
+func StartFirstScreen(d Deps) *FirstScreen {
+	f := &FirstScreen{done: make(chan accountsMsg, 1)}
+	load := loadAccountsCmd(d.Store, d.Changes, d.ResumeDraft, true)
+	go func() {
+		msg, _ := load().(accountsMsg)
+		f.done <- msg
+	}()
+	return f
+}
+
+// Wait returns when the load is done (at once if it is already). Call it
+// before leaving when the program never ran, so that no read outlives its
+// command.
+func (f *FirstScreen) Wait() { f.wait() }
+
+// wait is the load's message, once; later calls get it too.
+func (f *FirstScreen) wait() accountsMsg {
+	msg := <-f.done
+	f.done <- msg
+	return msg
+}
+
 // pollMsg is the poll timer.
 type pollMsg struct{}
 

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/ui/uikit"
@@ -59,6 +60,12 @@ type Deps struct {
 	// through it for the store passphrase, and the root shows a masked
 	// prompt over the page (settings_passphrase_prompt.go).
 	Passphrase *PassphraseAsker
+	// First, when set, is Home's first load, started before the program
+	// (StartFirstScreen): Init takes it instead of starting its own.
+	First *FirstScreen
+	// Profile, when set, gives the terminal's colour profile (see
+	// DetectColorProfile); nil lets Bubble Tea detect it when it starts.
+	Profile func() colorprofile.Profile
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -163,6 +170,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case accountsMsg:
 		return m, m.accountsLoaded(msg)
+	case loadRestMsg:
+		return m, loadAccountsCmd(m.deps.Store, m.deps.Changes, nil, false)
 	case pollMsg:
 		return m, readChangesCmd(m.deps.Changes)
 	case changesMsg:
@@ -230,6 +239,11 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 			var draft func() (bool, error)
 			if m.state.At.Page == flow.PageLoading {
 				draft = m.deps.ResumeDraft // only the first page depends on it
+			}
+			if first := m.deps.First; first != nil && m.state.At.Page == flow.PageLoading {
+				m.deps.First = nil // read once: later loads read the store again
+				cmds = append(cmds, func() tea.Msg { return first.wait() })
+				break
 			}
 			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes, draft, !m.home.loaded))
 		case flow.QuitEffect:
@@ -354,7 +368,9 @@ func (m *Model) accountsLoaded(msg accountsMsg) tea.Cmd {
 		// The first screenful of a large store: drawn now, the rest follows.
 		m.home.setFirstPage(msg.accounts, msg.bad, msg.total)
 		cmd := m.apply(flow.AccountsLoaded{Linked: msg.total > 0, Draft: msg.draft})
-		return tea.Batch(cmd, loadAccountsCmd(m.deps.Store, m.deps.Changes, nil, false))
+		// The rest waits until the first frame is out: decoding thousands
+		// of accounts on every core would hold back the renderer's tick.
+		return tea.Batch(cmd, m.after(restAfter, loadRestMsg{}))
 	}
 	if msg.hasGen {
 		m.lastGen, m.hasLastGen = msg.gen, true

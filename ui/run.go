@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -22,8 +24,14 @@ func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
 	// Bubble Tea's own SIGTERM handler would race it and sometimes end the
 	// program as a plain quit, without the caller's message.
 	base := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
-	if d.NoColor {
+	// 120 frames a second (Bubble Tea's most): the first frame goes out at
+	// the renderer's first tick, 8 ms after the start instead of 17.
+	base = append(base, tea.WithFPS(120))
+	switch {
+	case d.NoColor:
 		base = append(base, tea.WithColorProfile(colorprofile.Ascii))
+	case d.Profile != nil:
+		base = append(base, tea.WithColorProfile(d.Profile()))
 	}
 	p := tea.NewProgram(New(d), append(base, opts...)...)
 	if d.Passphrase != nil {
@@ -43,6 +51,20 @@ func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
 		}
 	}
 	return errors.Join(err, saveErr)
+}
+
+// DetectColorProfile starts, in the background, what Bubble Tea would do when
+// it starts: find the colour profile of the terminal on stdout (from the
+// environment, terminfo, and tmux when inside it). The function returned
+// waits for the answer; hand it over in Deps.Profile. With noColor nothing
+// is detected (Run uses plain ASCII).
+func DetectColorProfile(noColor bool) func() colorprofile.Profile {
+	if noColor {
+		return func() colorprofile.Profile { return colorprofile.Ascii }
+	}
+	done := make(chan colorprofile.Profile, 1)
+	go func() { done <- colorprofile.Detect(os.Stdout, os.Environ()) }()
+	return sync.OnceValue(func() colorprofile.Profile { return <-done })
 }
 
 // saveDraft keeps the work in progress of the page that was showing when

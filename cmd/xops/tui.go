@@ -24,8 +24,14 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// What the first frame needs is read while the rest starts up: the
+	// terminal's colour profile (terminfo, perhaps tmux) and Home's first
+	// screenful of accounts.
+	profile := ui.DetectColorProfile(a.env("NO_COLOR") != "")
+	first := ui.StartFirstScreen(ui.Deps{Store: st, Changes: st.Generation, ResumeDraft: anyLinkDraft(st)})
 	svc, err := a.service() // in sandbox mode this starts the simulated tenant
 	if err != nil {
+		first.Wait() // no read outlives the command
 		return err
 	}
 	asker := &ui.PassphraseAsker{Unlocked: svc.KeysUnlocked}
@@ -47,11 +53,14 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		Passphrase:  asker,
 		Wizard:      a.linkScreen(svc, st, wd), // "Set it up for me" or the guided wizard (issue 8)
 		ResumeDraft: anyLinkDraft(st),
+		Profile:     profile,
+		First:       first,
 	}
 	if a.sb != nil {
 		deps.SandboxUpload = a.sb.UploadCertificate // a rotation's upload, done in the simulated tenant
 		deps.SandboxTenant = a.sb                   // d on "Redo step N" after a verification from Home
 	}
+	deps.First = first
 	if err := ui.Run(cmd.Context(), deps); err != nil {
 		if cmd.Context().Err() != nil {
 			// SIGHUP (the SSH session dropped) or SIGTERM: the wizard keeps

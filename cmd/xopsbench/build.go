@@ -11,6 +11,11 @@ import (
 // stripped are the link flags of a release build: no symbol table, no DWARF.
 const stripped = "-s -w"
 
+// releaseBuild is how a release of xops is built (README, "Build a
+// release"): static (no cgo: no dynamic loader, no libc, runs on any Linux
+// a jump host has), paths trimmed, stripped.
+const releaseBuild = `CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" ./cmd/xops`
+
 // binaries are the programs built once for the whole run (timing `go run`
 // would time the compiler).
 type binaries struct {
@@ -32,7 +37,7 @@ const helloMarker = "hello, world"
 // build compiles xops and the hello world into dir.
 func build(dir string) (binaries, error) {
 	b := binaries{xops: filepath.Join(dir, "xops"), hello: filepath.Join(dir, "hello")}
-	if err := goBuild("", "-o", b.xops, "-ldflags="+stripped, "github.com/xops/xops/cmd/xops"); err != nil {
+	if err := goBuild("", "-o", b.xops, "-trimpath", "-ldflags="+stripped, "github.com/xops/xops/cmd/xops"); err != nil {
 		return binaries{}, err
 	}
 	src := filepath.Join(dir, "hello.go")
@@ -40,16 +45,18 @@ func build(dir string) (binaries, error) {
 		return binaries{}, fmt.Errorf("write the hello world source: %w", err)
 	}
 	// Built from its own folder, outside the module, as a single file.
-	if err := goBuild(dir, "-o", b.hello, "-ldflags="+stripped, "hello.go"); err != nil {
+	if err := goBuild(dir, "-o", b.hello, "-trimpath", "-ldflags="+stripped, "hello.go"); err != nil {
 		return binaries{}, err
 	}
 	return b, nil
 }
 
-// goBuild runs `go build` with args, in dir ("" for the current folder).
+// goBuild runs `go build` with args, in dir ("" for the current folder),
+// without cgo, as releaseBuild does.
 func goBuild(dir string, args ...string) error {
 	cmd := exec.Command("go", append([]string{"build"}, args...)...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %w\n%s", strings.Join(args, " "), err, out)
 	}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -32,6 +35,9 @@ func newCredential() (*certs.Credential, error) {
 // verified yet.
 func fillStore(dir, name string, n int, cred *certs.Credential) (string, error) {
 	path := filepath.Join(dir, name)
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) { // -keep: a store of an earlier run
+		return "", fmt.Errorf("remove the earlier benchmark store: %w", err)
+	}
 	st, err := store.Open(path, store.Options{})
 	if err != nil {
 		return "", fmt.Errorf("create the benchmark store: %w", err)

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,7 +32,16 @@ type config struct {
 	jsonPath string
 	runs     int
 	accounts int
+	only     map[string]bool // sections asked for by -only; empty: all
+	keep     string          // -keep: build and fill here, and leave it
+	xops     string          // -xops: measure this binary instead of building one
 }
+
+// sections are the parts of a run -only can choose.
+var sections = []string{"startup", "home", "list", "verify", "keygen"}
+
+// wants reports whether section s runs.
+func (c config) wants(s string) bool { return len(c.only) == 0 || c.only[s] }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -79,11 +89,24 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.jsonPath, "json", "", "also write the figures as JSON to `FILE`")
 	fs.IntVar(&cfg.runs, "runs", 0, "runs per figure, of which the median is shown (default 7, -short 3; key generation makes more)")
 	fs.IntVar(&cfg.accounts, "accounts", 0, "accounts in the large store (default 10000, -short 1000)")
+	only := fs.String("only", "", "run only these `SECTIONS`, comma-separated: "+strings.Join(sections, ", "))
+	fs.StringVar(&cfg.xops, "xops", "", "measure the xops `BINARY` given (to compare two builds) instead of building ./cmd/xops")
+	fs.StringVar(&cfg.keep, "keep", "", "build the binaries and fill the stores in `DIR` and leave them there (to look into a figure by hand)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q: xopsbench takes flags only (see -h)", fs.Arg(0))
+	}
+	if *only != "" {
+		cfg.only = map[string]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			s = strings.TrimSpace(s)
+			if !slices.Contains(sections, s) {
+				return config{}, fmt.Errorf("-only %q: %q is not a section; choose from %s", *only, s, strings.Join(sections, ", "))
+			}
+			cfg.only[s] = true
+		}
 	}
 	switch {
 	case cfg.runs < 0:
@@ -113,12 +136,19 @@ func measure(cfg config, r *Report, log io.Writer) {
 		r.Figures = append(r.Figures, skipped(name, "BROKEN (see below)"))
 	}
 
-	dir, err := os.MkdirTemp("", "xopsbench-*")
-	if err != nil {
-		broken("temporary folder", err)
+	dir := cfg.keep
+	if dir == "" {
+		d, err := os.MkdirTemp("", "xopsbench-*")
+		if err != nil {
+			broken("temporary folder", err)
+			return
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		broken("-keep folder", err)
 		return
 	}
-	defer os.RemoveAll(dir)
 
 	step("building xops and a hello world")
 	bins, err := build(dir)
@@ -126,11 +156,14 @@ func measure(cfg config, r *Report, log io.Writer) {
 		broken("build", err)
 		return
 	}
+	if cfg.xops != "" {
+		bins.xops = cfg.xops
+	}
 	if size, err := fileMB(bins.xops); err != nil {
 		broken("binary size", err)
 	} else {
 		r.Figures = append(r.Figures, withNote(Figure{Name: "xops binary, stripped", Unit: "MB", Value: size, Runs: 1, Target: binaryTarget}.judge(),
-			`go build -ldflags="-s -w" ./cmd/xops`))
+			releaseBuild))
 	}
 
 	step("making a credential and filling a store with " + thousands(cfg.accounts) + " accounts")
@@ -150,47 +183,57 @@ func measure(cfg config, r *Report, log io.Writer) {
 		return
 	}
 
-	step("starting the TUI in a pseudo-terminal")
-	if figs, err := benchStartup(cfg.runs, bins, emptyStore, fullStore, cfg.accounts); err != nil {
-		broken("TUI start", err)
-	} else {
-		r.Figures = append(r.Figures, figs...)
+	if cfg.wants("startup") {
+		step("starting the TUI in a pseudo-terminal")
+		if figs, err := benchStartup(cfg.runs, bins, emptyStore, fullStore, cfg.accounts); err != nil {
+			broken("TUI start", err)
+		} else {
+			r.Figures = append(r.Figures, figs...)
+		}
 	}
 
-	step("opening Home in process")
-	if figs, err := benchHome(cfg.runs, fullStore, cfg.accounts); err != nil {
-		broken("Home", err)
-	} else {
-		r.Figures = append(r.Figures, figs...)
+	if cfg.wants("home") {
+		step("opening Home in process")
+		if figs, err := benchHome(cfg.runs, fullStore, cfg.accounts); err != nil {
+			broken("Home", err)
+		} else {
+			r.Figures = append(r.Figures, figs...)
+		}
+		if figs, err := benchStoreReads(cfg.runs, fullStore, cfg.accounts); err != nil {
+			broken("store reads", err)
+		} else {
+			r.Figures = append(r.Figures, figs...)
+		}
 	}
-	if figs, err := benchStoreReads(cfg.runs, fullStore, cfg.accounts); err != nil {
-		broken("store reads", err)
-	} else {
-		r.Figures = append(r.Figures, figs...)
-	}
-	step("running accounts list --json")
-	if fig, err := benchListJSON(cfg.runs, bins.xops, fullStore, cfg.accounts); err != nil {
-		broken("accounts list --json", err)
-	} else {
-		r.Figures = append(r.Figures, fig)
-	}
-
-	step("verifying against the sandbox")
-	if figs, err := benchVerify(cfg.runs, cred); err != nil {
-		broken("verification", err)
-	} else {
-		r.Figures = append(r.Figures, figs...)
+	if cfg.wants("list") {
+		step("running accounts list --json")
+		if fig, err := benchListJSON(cfg.runs, bins.xops, fullStore, cfg.accounts); err != nil {
+			broken("accounts list --json", err)
+		} else {
+			r.Figures = append(r.Figures, fig)
+		}
 	}
 
-	step("generating keys (Go and openssl, alternately)")
-	keyRuns := cfg.runs
-	if cfg.short {
-		keyRuns = 1
+	if cfg.wants("verify") {
+		step("verifying against the sandbox")
+		if figs, err := benchVerify(cfg.runs, cred); err != nil {
+			broken("verification", err)
+		} else {
+			r.Figures = append(r.Figures, figs...)
+		}
 	}
-	if figs, err := benchKeygen(keyRuns); err != nil {
-		broken("key generation", err)
-	} else {
-		r.Figures = append(r.Figures, figs...)
+
+	if cfg.wants("keygen") {
+		step("generating keys (Go and openssl, alternately)")
+		keyRuns := cfg.runs
+		if cfg.short {
+			keyRuns = 1
+		}
+		if figs, err := benchKeygen(keyRuns); err != nil {
+			broken("key generation", err)
+		} else {
+			r.Figures = append(r.Figures, figs...)
+		}
 	}
 }
 
