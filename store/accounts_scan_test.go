@@ -97,3 +97,64 @@ func TestAccountsWithTwoNamesOnOneAccount(t *testing.T) {
 		t.Fatalf("names %q, want %q", names(got), want)
 	}
 }
+
+// AccountSummaries is Accounts without the last checks, in the same order,
+// and a record whose checks are damaged is reported by both, not listed.
+func TestAccountSummariesAreAccountsWithoutChecks(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	batch := batchOf("acct", 600) // enough to decode on several CPUs
+	for i := range batch {
+		batch[i].Account.LastChecks = []store.CheckRecord{
+			{ID: "tenant", OK: true, Message: "found"},
+			{ID: "app", Step: "register-app", Message: fmt.Sprintf("app %d", i), Hint: "register it"},
+		}
+	}
+	if err := s.CreateAccounts(batch); err != nil {
+		t.Fatal(err)
+	}
+	full, bad, err := s.Accounts()
+	if err != nil || len(bad) != 0 {
+		t.Fatal(bad, err)
+	}
+	sums, bad, err := s.AccountSummaries()
+	if err != nil || len(bad) != 0 {
+		t.Fatal(bad, err)
+	}
+	if len(full) != len(sums) || len(full[3].LastChecks) != 2 {
+		t.Fatalf("%d accounts and %d summaries; %d checks on one account", len(full), len(sums), len(full[3].LastChecks))
+	}
+	for i := range full {
+		want := full[i]
+		want.LastChecks = nil
+		if !reflect.DeepEqual(sums[i], want) {
+			t.Fatalf("summary %d:\n%+v\nwant\n%+v", i, sums[i], want)
+		}
+	}
+
+	// Damage inside the checks of one record, and a record only the slow
+	// path reads (a field named twice): the first is bad for both, the
+	// second listed by both, without its checks in the summary.
+	poke(t, s.Path(), func(tx *bolt.Tx) error {
+		accts := tx.Bucket([]byte("accounts"))
+		if err := accts.Put([]byte(full[5].ID), []byte(`{"v":1,"id":"`+full[5].ID+`","name":"`+full[5].Name+`","last_checks":[{"id":}]}`)); err != nil {
+			return err
+		}
+		return accts.Put([]byte(full[6].ID), []byte(`{"v":1,"id":"`+full[6].ID+`","name":"`+full[6].Name+`","name":"`+full[6].Name+`","last_checks":[{"id":"app","ok":true}]}`))
+	})
+	for _, read := range []func() ([]store.Account, []*store.RecordError, error){s.Accounts, s.AccountSummaries} {
+		got, bad, err := read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) != 1 || bad[0].Key != full[5].ID || len(got) != len(full)-1 {
+			t.Fatalf("%d listed, bad %v", len(got), bad)
+		}
+		if got[5].Name != full[6].Name {
+			t.Fatalf("listed %q where %q was expected", got[5].Name, full[6].Name)
+		}
+	}
+	if sums, _, _ := s.AccountSummaries(); sums[5].LastChecks != nil {
+		t.Fatalf("the slow path kept the checks in a summary: %+v", sums[5].LastChecks)
+	}
+}

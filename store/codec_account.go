@@ -16,10 +16,21 @@ func decodeAccount(key string, raw []byte) (Account, error) {
 // account to account (check ids and messages, statuses, the cloud) are
 // kept once, in shared, instead of once per account.
 func decodeAccountShared(key string, raw []byte, shared interner) (Account, error) {
-	if a, ok := fastAccount(raw, shared); ok && a.V == RecordVersion {
+	return decodeListed(key, raw, shared, true)
+}
+
+// decodeListed is decodeAccountShared that, without checks, reads the last
+// checks only to be sure they are whole and leaves LastChecks nil: what a
+// list prints does not need them, and they are most of a record.
+func decodeListed(key string, raw []byte, shared interner, checks bool) (Account, error) {
+	if a, ok := fastAccount(raw, shared, checks); ok && a.V == RecordVersion {
 		return a, nil
 	}
-	return decodeRecord[Account](bucketAccounts, key, raw)
+	a, err := decodeRecord[Account](bucketAccounts, key, raw)
+	if !checks {
+		a.LastChecks = nil
+	}
+	return a, err
 }
 
 // interner keeps one copy of each short text a list repeats. Nil keeps none.
@@ -48,7 +59,7 @@ func (in interner) get(b []byte) string {
 
 // fastAccount parses raw as an Account, or reports that it cannot; shared
 // (may be nil) keeps repeated texts once.
-func fastAccount(raw []byte, shared interner) (Account, bool) {
+func fastAccount(raw []byte, shared interner, checks bool) (Account, bool) {
 	p := parser{b: raw, in: shared}
 	var a Account
 	ok := p.object(func(field []byte) bool {
@@ -76,6 +87,12 @@ func fastAccount(raw []byte, shared interner) (Account, bool) {
 		case "last_verified":
 			return p.time(&a.LastVerified)
 		case "last_checks":
+			if !checks {
+				return p.array(skipped{}, func() bool {
+					var c CheckRecord
+					return p.checkRecord(&c)
+				})
+			}
 			return p.array(&a.LastChecks, func() bool {
 				var c CheckRecord
 				ok := p.checkRecord(&c)

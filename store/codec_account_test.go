@@ -55,7 +55,7 @@ func TestFastAccountKnowsEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ok := fastAccount(raw, nil)
+	got, ok := fastAccount(raw, nil, true)
 	if !ok {
 		t.Fatalf("the fast path gave up on a record encodeRecord wrote; a field is missing from fastAccount:\n%s", raw)
 	}
@@ -69,7 +69,7 @@ func TestFastAccountKnowsEveryField(t *testing.T) {
 	// And the zero-ish account Home sees most: no checks, one credential.
 	plain := Account{V: 1, ID: "id", Name: "contoso", Credentials: []Credential{{ID: "c", KeySize: 2048}}}
 	raw, _ = encodeRecord(plain)
-	if got, ok := fastAccount(raw, nil); !ok || !reflect.DeepEqual(got, plain) {
+	if got, ok := fastAccount(raw, nil, true); !ok || !reflect.DeepEqual(got, plain) {
 		t.Fatalf("plain account: %v %+v", ok, got)
 	}
 }
@@ -95,7 +95,7 @@ func TestFastAccountGivesUp(t *testing.T) {
 		`null`,
 		`{"v":"1"}`,
 	} {
-		if a, ok := fastAccount([]byte(raw), nil); ok {
+		if a, ok := fastAccount([]byte(raw), nil, true); ok {
 			t.Errorf("fast path accepted %q as %+v", raw, a)
 		}
 	}
@@ -129,9 +129,17 @@ func FuzzFastAccount(f *testing.F) {
 	f.Add([]byte(`{"v":1,"name":"a\u00e9\n\"q\"","last_checks":[],"credentials":null,"status":null}`))
 	f.Add([]byte(` { "v" : -0 , "created" : "2026-01-02T03:04:05Z" } `))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		got, ok := fastAccount(raw, nil)
-		if shared, sok := fastAccount(raw, interner{}); sok != ok || !reflect.DeepEqual(shared, got) {
+		got, ok := fastAccount(raw, nil, true)
+		if shared, sok := fastAccount(raw, interner{}, true); sok != ok || !reflect.DeepEqual(shared, got) {
 			t.Fatalf("sharing texts changed the result on %q:\n%+v\n%+v", raw, shared, got)
+		}
+		// Without checks: the same verdict (the checks are still read
+		// whole) and the same account, LastChecks left nil.
+		summary, lok := fastAccount(raw, interner{}, false)
+		withoutChecks := got
+		withoutChecks.LastChecks = nil
+		if lok != ok || !reflect.DeepEqual(summary, withoutChecks) {
+			t.Fatalf("without checks (ok %v, want %v) on %q:\n%+v\n%+v", lok, ok, raw, summary, withoutChecks)
 		}
 		if !ok {
 			return

@@ -33,7 +33,7 @@ func BenchmarkDecodeAccount(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(raw)))
 		for b.Loop() {
-			if _, ok := fastAccount(raw, nil); !ok {
+			if _, ok := fastAccount(raw, nil, true); !ok {
 				b.Fatal("fast path gave up")
 			}
 		}

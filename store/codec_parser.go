@@ -125,10 +125,14 @@ func (p *parser) array(slice any, elem func() bool) bool {
 	}
 }
 
+// skipped stands for a slice whose elements are read and dropped.
+type skipped struct{}
+
 // setNil and setEmpty do what encoding/json does to a slice for null and
 // for an array: nil, and an empty non-nil slice before the elements come.
 func setNil(slice any) bool {
 	switch s := slice.(type) {
+	case skipped:
 	case *[]CheckRecord:
 		*s = nil
 	case *[]Credential:
