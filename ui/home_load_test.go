@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
@@ -147,5 +148,19 @@ func TestDetectColorProfile(t *testing.T) {
 	get := DetectColorProfile(false)
 	if got, again := get(), get(); got != want || again != want {
 		t.Fatalf("profile %v then %v, want %v (what Bubble Tea would detect)", got, again, want)
+	}
+}
+
+// WarmUp only fills tables: every glyph it warms keeps its width of one
+// cell under both ways the renderer measures text, before and after.
+func TestWarmUpChangesNoWidth(t *testing.T) {
+	t.Parallel()
+	WarmUp()
+	for _, r := range warmGlyphs {
+		for _, m := range []ansi.Method{ansi.WcWidth, ansi.GraphemeWidth} {
+			if w := m.StringWidth(string(r)); w != 1 {
+				t.Fatalf("%q is %d cells wide (method %d), want 1", r, w, m)
+			}
+		}
 	}
 }

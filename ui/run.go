@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/ui/uikit"
 )
@@ -79,3 +80,17 @@ func (m *Model) saveDraft() error {
 	}
 	return nil
 }
+
+// WarmUp starts, in the background, the one-time work the first frame would
+// otherwise do on the renderer's clock: the terminal width tables (about
+// 2 MB, built on the first character outside Latin-1, and every frame has
+// some: │ ▸ …). Call it first thing; it returns at once.
+func WarmUp() {
+	go func() {
+		_ = ansi.WcWidth.StringWidth(warmGlyphs)
+		_ = ansi.GraphemeWidth.StringWidth(warmGlyphs)
+	}()
+}
+
+// warmGlyphs are characters every frame draws, from the tables WarmUp fills.
+const warmGlyphs = "│▸›…✓✗"

@@ -20,6 +20,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		return usageErr("the interactive TUI needs a terminal on stdin and stdout; from scripts use the commands: " +
 			"xops link microsoft, xops accounts list|show|verify|export|rename|delete, xops store check|backup (see 'xops --help')")
 	}
+	ui.WarmUp() // beside the rest of the start-up, on the other core
 	st, err := a.openStore()
 	if err != nil {
 		return err
