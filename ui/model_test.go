@@ -339,7 +339,7 @@ func TestStartResumesADraftInTheWizard(t *testing.T) {
 	if hs.page() != flow.PageLinkWizard {
 		t.Fatalf("page = %v, want the wizard (a draft is waiting)", hs.page())
 	}
-	hs.mustShow("FAKE WIZARD", "Home › Microsoft › Link a New Microsoft Account")
+	hs.mustShow("FAKE WIZARD", "Integrations › Microsoft › Link a New Microsoft Account")
 	fs.add(store.Account{ID: "z", Name: "zeta"})
 	hs.send(pollMsg{}) // a reload must not ask again, nor move the admin
 	if asked != 1 || hs.page() != flow.PageLinkWizard {

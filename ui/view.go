@@ -62,11 +62,56 @@ func (m *Model) bodyView() string {
 }
 
 // headerView: the product name, where the admin is, and the SANDBOX badge.
+// A breadcrumb too long for the line loses its first crumbs ("… › Microsoft
+// › Link a New Microsoft Account"): the last one says where the admin is.
 func (m *Model) headerView() string {
-	left := m.styles.Title.Render("xops")
+	name := m.styles.Title.Render("xops")
+	right := ""
+	if m.deps.Sandbox {
+		right = m.styles.Badge.Render("SANDBOX")
+	}
+	room := m.lay.width - ansi.StringWidth(right) - 1
+	crumbs := breadcrumb(m.state)
+	left := name
+	for i := range crumbs {
+		trail := crumbs[i:]
+		if i > 0 {
+			trail = append([]string{"…"}, trail...)
+		}
+		left = name + m.styles.Muted.Render("  "+strings.Join(trail, " › "))
+		if ansi.StringWidth(left) <= room {
+			break
+		}
+	}
+	left = truncate(left, room)
+	gap := max(1, m.lay.width-ansi.StringWidth(left)-ansi.StringWidth(right))
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// breadcrumb names where the admin is, from the section the side navigation
+// marks, the same whichever way the admin came: "Integrations › Microsoft ›
+// Link a New Microsoft Account" from the first-run picker, from Home's link
+// key or from the side navigation; "Home › contoso › Verify" for an account
+// (named even when the action was opened from Home's list). The first-run
+// picker stands alone: "Choose your platform".
+func breadcrumb(s flow.State) []string {
+	at := s.At
+	switch at.Section() {
+	case flow.SectionIntegrations:
+		crumbs := []string{locationTitle(flow.Location{Page: flow.PageIntegrations})}
+		if at.Page == flow.PageMicrosoft || at.Page == flow.PageLinkWizard {
+			crumbs = append(crumbs, locationTitle(flow.Location{Page: flow.PageMicrosoft}))
+		}
+		if at.Page == flow.PageLinkWizard || at.Page == flow.PageUnsupported {
+			crumbs = append(crumbs, locationTitle(at))
+		}
+		return crumbs
+	case flow.SectionSettings:
+		return []string{locationTitle(at)}
+	}
 	var crumbs []string
 	prev := flow.Location{}
-	for _, loc := range m.state.Trail() {
+	for _, loc := range s.Trail() {
 		if flow.IsAccountAction(loc.Page) && !(prev.Page == flow.PageAccount && prev.Account == loc.Account) {
 			// Opened from Home: name the account the action is about.
 			crumbs = append(crumbs, safetext.Line(loc.Account))
@@ -76,17 +121,7 @@ func (m *Model) headerView() string {
 		}
 		prev = loc
 	}
-	if len(crumbs) > 0 {
-		left += m.styles.Muted.Render("  " + strings.Join(crumbs, " › "))
-	}
-	right := ""
-	if m.deps.Sandbox {
-		right = m.styles.Badge.Render("SANDBOX")
-	}
-	room := m.lay.width - ansi.StringWidth(right) - 1
-	left = truncate(left, room)
-	gap := max(1, m.lay.width-ansi.StringWidth(left)-ansi.StringWidth(right))
-	return left + strings.Repeat(" ", gap) + right
+	return crumbs
 }
 
 // navView is the side navigation; the entry of the current section is marked
