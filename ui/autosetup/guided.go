@@ -16,9 +16,19 @@ import (
 // guidedReadyMsg says the guided wizard's draft is written (or why not).
 type guidedReadyMsg struct{ err error }
 
+// resumer is the guided wizard's way to open its draft without asking
+// whether to resume it (ui/wizard's Model).
+type resumer interface{ ResumeWithoutAsking() }
+
 // openGuided hands the screen to the guided wizard, which reads its draft.
-func (m *Model) openGuided() tea.Cmd {
+// switched says the draft was just written from a stopped automatic run:
+// the wizard opens on it at once, since asking "Resume?" about the link the
+// admin is in the middle of would only be one more key.
+func (m *Model) openGuided(switched bool) tea.Cmd {
 	m.child, m.phase = m.d.Guided(), phaseGuided
+	if r, ok := m.child.(resumer); ok && switched {
+		r.ResumeWithoutAsking()
+	}
 	m.child.SetStyles(m.styles)
 	m.child.SetSize(m.width, m.height)
 	return m.child.Init()
@@ -27,7 +37,7 @@ func (m *Model) openGuided() tea.Cmd {
 // switchToGuided writes the guided wizard's draft from what the automatic run
 // made — the form filled in, the checklist steps done ticked, the key it made
 // reused — and drops the automatic draft (the wizard owns the key now); then
-// the wizard opens and offers to resume it.
+// the wizard opens on it.
 func (m *Model) switchToGuided(ae *flow.AutoLinkError) tea.Cmd {
 	drafts := m.d.Drafts
 	return func() tea.Msg {

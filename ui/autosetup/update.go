@@ -28,7 +28,7 @@ func (m *Model) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, uikit.Status("Could not prepare the guided checklist: "+msg.err.Error(), true)
 		}
-		return m, m.openGuided()
+		return m, m.openGuided(true)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case promptMsg:
@@ -85,7 +85,7 @@ func (m *Model) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 // loaded opens the wizard for a guided link in progress, else the choice.
 func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	if msg.guidedDraft {
-		return m.openGuided()
+		return m.openGuided(false)
 	}
 	m.loadErr, m.resume = msg.err, msg.auto
 	m.options = m.options[:0]
@@ -130,7 +130,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 				m.phase, m.nameErr = phaseName, ""
 				return m.name.Focus()
 			default:
-				return m.openGuided()
+				return m.openGuided(false)
 			}
 		}
 	case phaseName:

@@ -66,11 +66,7 @@ func (m *Model) updateResume(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, r.k.Choose):
 		m.resume = nil
 		if r.cursor == 0 {
-			// Resume: the wizard is the draft, on its page.
-			m.st = r.draft
-			m.check.focus(m.st.Focus, m.steps)
-			m.check.refresh(m.styles, m.steps)
-			return m.enter(wizard.StepChecklist)
+			return m.resumeDraft(r.draft)
 		}
 		// Start over from the draft, so its unused key is discarded too.
 		m.st = r.draft
@@ -81,6 +77,20 @@ func (m *Model) updateResume(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	return nil
 }
+
+// resumeDraft makes the wizard the draft, on its page.
+func (m *Model) resumeDraft(st wizard.State) tea.Cmd {
+	m.st = st
+	m.check.focus(m.st.Focus, m.steps)
+	m.check.refresh(m.styles, m.steps)
+	return m.enter(wizard.StepChecklist)
+}
+
+// ResumeWithoutAsking makes the draft Init finds open as it is, without the
+// question whether to resume it: the automatic path, switching to the
+// guided one, has just written it for this very link. A draft that cannot
+// be read still says so.
+func (m *Model) ResumeWithoutAsking() { m.resumeNow = true }
 
 func (m *Model) viewResume() string {
 	r, s := m.resume, m.styles

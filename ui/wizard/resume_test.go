@@ -5,6 +5,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow/wizard"
@@ -50,6 +53,38 @@ func TestResumeDraft(t *testing.T) {
 	h.pump(func() bool { return h.m.st.Step == wizard.StepUpload && h.m.pemID == "cred-9" })
 	if !shows(h, "ABCDEF0123") {
 		t.Errorf("upload page without the thumbprint:\n%s", h.view())
+	}
+}
+
+// TestResumeWithoutAskingOpensTheDraft: a draft the automatic path just
+// wrote opens on its page, no question; a broken one still says so.
+func TestResumeWithoutAskingOpensTheDraft(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	draftAtUpload(t, st)
+	h := &harness{t: t, msgs: make(chan tea.Msg, 4096)}
+	h.m = newModel(Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st, Now: func() time.Time { return fixedNow },
+		User: "admin", Host: "jump1", WorkDir: t.TempDir()})
+	h.m.SetStyles(uikit.NewStyles(true, true))
+	h.m.SetSize(63, 21)
+	h.m.ResumeWithoutAsking()
+	h.run(h.m.Init())
+	h.pump(func() bool { return h.m.st.Step == wizard.StepUpload && h.m.pemID == "cred-9" })
+	if h.m.resume != nil || shows(h, "Start over") || !shows(h, "ABCDEF0123") {
+		t.Errorf("not straight on the draft's page:\n%s", h.view())
+	}
+
+	broken := newMemStore()
+	broken.drafts[wizard.DraftKind] = []byte("{{{")
+	b := &harness{t: t, msgs: make(chan tea.Msg, 4096)}
+	b.m = newModel(Deps{Service: &fakeService{st: broken}, Drafts: broken, Keys: broken, Now: func() time.Time { return fixedNow },
+		User: "admin", Host: "jump1", WorkDir: t.TempDir()})
+	b.m.SetSize(63, 21)
+	b.m.ResumeWithoutAsking()
+	b.run(b.m.Init())
+	b.pump(func() bool { return b.m.loaded })
+	if !shows(b, "cannot be used") {
+		t.Errorf("a broken draft is not reported:\n%s", b.view())
 	}
 }
 

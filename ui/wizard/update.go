@@ -233,6 +233,9 @@ func (m *Model) draftLoaded(msg draftLoadedMsg) tea.Cmd {
 		m.resume = newBrokenDraftView(err)
 		return nil
 	}
+	if m.resumeNow {
+		return m.resumeDraft(st)
+	}
 	m.resume = newResumeView(st)
 	return nil
 }
