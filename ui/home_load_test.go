@@ -73,7 +73,7 @@ func TestHomeFirstScreenBeforeTheRest(t *testing.T) {
 // countingStore counts the reads Home makes of a real store.
 type countingStore struct {
 	*store.Store
-	pages, fulls atomic.Int32
+	pages, fulls, withChecks atomic.Int32
 }
 
 func (c *countingStore) AccountsPage(offset, limit int) ([]store.Account, int, []*store.RecordError, error) {
@@ -83,7 +83,13 @@ func (c *countingStore) AccountsPage(offset, limit int) ([]store.Account, int, [
 
 func (c *countingStore) Accounts() ([]store.Account, []*store.RecordError, error) {
 	c.fulls.Add(1)
+	c.withChecks.Add(1)
 	return c.Store.Accounts()
+}
+
+func (c *countingStore) AccountSummaries() ([]store.Account, []*store.RecordError, error) {
+	c.fulls.Add(1)
+	return c.Store.AccountSummaries()
 }
 
 // A first screen read before the program started is what Init shows: Home
@@ -117,6 +123,9 @@ func TestHomeTakesTheFirstScreenReadBeforeTheStart(t *testing.T) {
 	}
 	hs.mustNotShow("Reading the other")
 	hs.mustShow("Linked accounts (250)")
+	if n := st.withChecks.Load(); n != 0 {
+		t.Fatalf("Home read the accounts with their checks %d times; it shows none (an account's page reads its own)", n)
+	}
 
 	// A reload later (r, or another xops changed the store) reads the
 	// store again: the first screen is used once.

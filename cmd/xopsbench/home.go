@@ -214,7 +214,7 @@ func benchHome(runs int, path string, n int) ([]Figure, error) {
 		withNote(timed(fmt.Sprintf("Home open, %s accounts (in process)", label), opens, firstFrameTarget),
 			"store open → root model's first frame with the list, 80×24, no terminal"),
 		withNote(timed(fmt.Sprintf("Home whole list in, %s accounts (in process)", label), whole, 0),
-			"store open → the last message Home handled (the rest of the list, read after the first screenful)"),
+			"store open → the last message Home handled (the rest of the list, read after the first screenful; Home waits 50 ms before it starts, so that the first frame is out)"),
 		withNote(timed(fmt.Sprintf("Home keystroke ↓, %s accounts", label), downs, keystrokeTarget),
 			"Update + View of the frame after one key"),
 	}
