@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,14 +35,22 @@ func (s *Store) CreateAccounts(batch []NewAccount) error {
 			}
 		}
 	}
-	return s.update(func(tx *bolt.Tx) error {
+	replaced := false
+	err := s.update(func(tx *bolt.Tx) error {
+		replaced = false
 		keys := tx.Bucket(bucketKeys)
 		for _, na := range batch {
 			for credID, km := range na.Keys {
+				if err := refusePlainKey(tx, credID, km); err != nil {
+					return fmt.Errorf("account %q: %w (nothing of the batch was written)", na.Account.Name, err)
+				}
 				km.V = RecordVersion
 				raw, err := encodeRecord(km)
 				if err != nil {
 					return err
+				}
+				if old := keys.Get([]byte(credID)); old != nil && !bytes.Equal(old, raw) {
+					replaced = true
 				}
 				if err := keys.Put([]byte(credID), raw); err != nil {
 					return fmt.Errorf("writing the key of credential %s: %w", credID, err)
@@ -53,4 +62,8 @@ func (s *Store) CreateAccounts(batch []NewAccount) error {
 		}
 		return nil
 	})
+	if err != nil || !replaced {
+		return err
+	}
+	return s.scrubAfterRemoval("a replaced key")
 }

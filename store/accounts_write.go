@@ -58,9 +58,12 @@ func (s *Store) createAccountTx(tx *bolt.Tx, a Account, audit AuditEntry) error 
 // RenameAccount). Credentials fn adds must already have key material; the key
 // material of credentials fn drops is deleted in the same transaction. When
 // fn returns an error nothing is written and the error is returned wrapped.
-// audit may be nil; its Action defaults to "updated".
+// audit may be nil; its Action defaults to "updated". When keys were
+// deleted, the pages they were in are zeroed right after (a second write
+// transaction): a finished or cancelled rotation leaves no old key readable.
 func (s *Store) UpdateAccount(id string, fn func(*Account) error, audit *AuditEntry) (Account, error) {
 	var out Account
+	var dropped []Credential
 	err := s.update(func(tx *bolt.Tx) error {
 		before, err := accountByID(tx, id)
 		if err != nil {
@@ -86,7 +89,8 @@ func (s *Store) UpdateAccount(id string, fn func(*Account) error, audit *AuditEn
 		if err := putAccount(tx, after); err != nil {
 			return err
 		}
-		if err := deleteKeys(tx, droppedCredentials(before, after)); err != nil {
+		dropped = droppedCredentials(before, after)
+		if err := deleteKeys(tx, dropped); err != nil {
 			return err
 		}
 		if audit != nil {
@@ -99,6 +103,11 @@ func (s *Store) UpdateAccount(id string, fn func(*Account) error, audit *AuditEn
 	})
 	if err != nil {
 		return Account{}, err
+	}
+	if len(dropped) > 0 {
+		if err := s.scrubAfterRemoval(fmt.Sprintf("the key of credential %s (account %q)", dropped[0].ID, out.Name)); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }
@@ -147,9 +156,21 @@ func (s *Store) RenameAccount(id, newName string, audit AuditEntry) error {
 // material of all its credentials; its audit history stays. A record that no
 // longer decodes can still be deleted by id (the id is its RecordError.Key):
 // its index entry goes too, but its keys cannot be known and stay until
-// `xops store check` reports them. The audit entry's Action defaults to "deleted".
+// `xops store check` reports them. The audit entry's Action defaults to
+// "deleted". The pages the keys were in are zeroed right after, in a second
+// write transaction.
 func (s *Store) DeleteAccount(id string, audit AuditEntry) error {
-	return s.update(func(tx *bolt.Tx) error {
+	removedKeys, err := s.deleteAccount(id, audit)
+	if err != nil || !removedKeys {
+		return err
+	}
+	return s.scrubAfterRemoval("the key material of account " + id)
+}
+
+// deleteAccount is DeleteAccount's write transaction; removedKeys says
+// whether it deleted key material (whose pages then need zeroing).
+func (s *Store) deleteAccount(id string, audit AuditEntry) (removedKeys bool, err error) {
+	err = s.update(func(tx *bolt.Tx) error {
 		accts, names := tx.Bucket(bucketAccounts), tx.Bucket(bucketNames)
 		a, err := accountByID(tx, id)
 		var re *RecordError
@@ -163,6 +184,7 @@ func (s *Store) DeleteAccount(id string, audit AuditEntry) error {
 			if err := deleteKeys(tx, a.Credentials); err != nil {
 				return err
 			}
+			removedKeys = len(a.Credentials) > 0
 		case errors.As(err, &re):
 			a = Account{ID: id}
 			if err := unindex(names, id); err != nil {
@@ -176,6 +198,7 @@ func (s *Store) DeleteAccount(id string, audit AuditEntry) error {
 		}
 		return s.appendAudit(tx, audit, "deleted", a)
 	})
+	return removedKeys && err == nil, err
 }
 
 // accountByID reads one account inside a transaction.

@@ -22,7 +22,10 @@ func checkKeyMaterial(credID string, km KeyMaterial) error {
 }
 
 // PutKey stores (or replaces) a credential's certificate and private key.
-// The bytes are kept as given; the store never interprets them.
+// The bytes are kept as given; the store never interprets them. A plain key
+// is refused with ErrKeyNotSealed when the store's keys are protected (see
+// SettingKeyProtection), checked in the same transaction as the write. When
+// a different key is replaced, the pages its old form was in are zeroed.
 func (s *Store) PutKey(credID string, km KeyMaterial) error {
 	if err := checkKeyMaterial(credID, km); err != nil {
 		return err
@@ -32,12 +35,24 @@ func (s *Store) PutKey(credID string, km KeyMaterial) error {
 	if err != nil {
 		return err
 	}
-	return s.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketKeys).Put([]byte(credID), raw); err != nil {
+	replaced := false
+	err = s.update(func(tx *bolt.Tx) error {
+		if err := refusePlainKey(tx, credID, km); err != nil {
+			return err
+		}
+		keys := tx.Bucket(bucketKeys)
+		if old := keys.Get([]byte(credID)); old != nil && !bytes.Equal(old, raw) {
+			replaced = true
+		}
+		if err := keys.Put([]byte(credID), raw); err != nil {
 			return fmt.Errorf("writing the key of credential %s: %w", credID, err)
 		}
 		return nil
 	})
+	if err != nil || !replaced {
+		return err
+	}
+	return s.scrubAfterRemoval("the replaced key of credential " + credID)
 }
 
 // Key returns a credential's key material (ErrNotFound when there is none).
@@ -59,17 +74,25 @@ func (s *Store) Key(credID string) (KeyMaterial, error) {
 // DeleteKey removes a credential's key material; deleting a key that is not
 // there is not an error. A key an account still names is refused, so an
 // account never points at a key that is gone (DeleteAccount and
-// UpdateAccount remove keys with their credentials).
+// UpdateAccount remove keys with their credentials). The pages the key was
+// in are zeroed right after, in a second write transaction.
 func (s *Store) DeleteKey(credID string) error {
-	return s.update(func(tx *bolt.Tx) error {
+	removed := false
+	err := s.update(func(tx *bolt.Tx) error {
 		if owner, ok := keyOwner(tx, credID); ok {
 			return fmt.Errorf("the key of credential %s is still used by account %q; drop the credential from the account instead", credID, owner)
 		}
-		if err := tx.Bucket(bucketKeys).Delete([]byte(credID)); err != nil {
+		keys := tx.Bucket(bucketKeys)
+		removed = keys.Get([]byte(credID)) != nil
+		if err := keys.Delete([]byte(credID)); err != nil {
 			return fmt.Errorf("deleting the key of credential %s: %w", credID, err)
 		}
 		return nil
 	})
+	if err != nil || !removed {
+		return err
+	}
+	return s.scrubAfterRemoval("the key of credential " + credID)
 }
 
 // keyOwner finds the account that names credID. It scans the accounts, which
@@ -156,6 +179,7 @@ func rewriteKeysTx(tx *bolt.Tx, fn func(credID string, km KeyMaterial) (KeyMater
 	type rewritten struct {
 		id  []byte
 		raw []byte
+		km  KeyMaterial
 	}
 	var out []rewritten
 	c := keys.Cursor()
@@ -183,14 +207,23 @@ func rewriteKeysTx(tx *bolt.Tx, fn func(credID string, km KeyMaterial) (KeyMater
 			return err
 		}
 		// Puts wait until the walk is over: changing a bucket under its cursor is unsafe.
-		out = append(out, rewritten{[]byte(id), raw})
+		out = append(out, rewritten{[]byte(id), raw, next})
 	}
 	for _, r := range out {
 		if err := keys.Put(r.id, r.raw); err != nil {
 			return fmt.Errorf("writing the key of credential %s: %w", r.id, err)
 		}
 	}
-	return putSettings(tx, settings)
+	if err := putSettings(tx, settings); err != nil {
+		return err
+	}
+	// The protection the settings now say must hold for every key written.
+	for _, r := range out {
+		if err := refusePlainKey(tx, string(r.id), r.km); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OrphanKeys lists the credential ids whose key material no account names:

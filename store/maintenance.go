@@ -19,24 +19,37 @@ import (
 func (s *Store) Check() error {
 	var problems []error
 	err := s.view(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			problems = append(problems, err)
-		}
-		// Walking records on broken pages could report nonsense or fault:
-		// the store's invariants are checked only on sound pages.
-		if len(problems) == 0 {
-			problems = checkInvariants(tx)
-		}
+		problems = checkTx(tx)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s failed its consistency check with %d problem(s):\n%w\nrestore a backup, or copy out what `xops accounts list` still shows: %w",
-			s.path, len(problems), errors.Join(problems...), ErrCorrupt)
+	return s.damaged(problems)
+}
+
+// checkTx runs bbolt's page check and, on sound pages, the store's own.
+func checkTx(tx *bolt.Tx) []error {
+	var problems []error
+	for err := range tx.Check() {
+		problems = append(problems, err)
 	}
-	return nil
+	// Walking records on broken pages could report nonsense or fault:
+	// the store's invariants are checked only on sound pages.
+	if len(problems) == 0 {
+		problems = checkInvariants(tx)
+	}
+	return problems
+}
+
+// damaged joins the problems Check found into one error wrapping ErrCorrupt
+// (nil when there are none).
+func (s *Store) damaged(problems []error) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s failed its consistency check with %d problem(s):\n%w\nrestore a backup, or copy out what `xops accounts list` still shows: %w",
+		s.path, len(problems), errors.Join(problems...), ErrCorrupt)
 }
 
 // checkInvariants checks what bbolt cannot know: the store's own indexes.

@@ -13,12 +13,23 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 )
 
+// txKind says what run does with its transaction.
+type txKind int
+
+const (
+	txRead  txKind = iota // read-only, shared lock
+	txWrite               // read-write, exclusive lock, generation bumped
+	// txScrub is read-write under the exclusive lock but changes no record,
+	// so the generation stays: a TUI polling it has nothing to reload.
+	txScrub
+)
+
 // view runs fn in a read-only transaction under a shared file lock.
-func (s *Store) view(fn func(*bolt.Tx) error) error { return s.run(false, fn) }
+func (s *Store) view(fn func(*bolt.Tx) error) error { return s.run(txRead, fn) }
 
 // update runs fn in a write transaction under the exclusive file lock and
 // bumps the generation when fn succeeds.
-func (s *Store) update(fn func(*bolt.Tx) error) error { return s.run(true, fn) }
+func (s *Store) update(fn func(*bolt.Tx) error) error { return s.run(txWrite, fn) }
 
 // callerPanic carries a panic raised by caller code (an UpdateAccount fn)
 // through run's recovery untouched: it is the caller's bug, not a damaged file.
@@ -38,7 +49,8 @@ func callCaller(fn func() error) error {
 // open or locked, never waits longer than the timeout for the lock, and turns
 // the panics and memory faults that bbolt can raise on a damaged file into an
 // error naming the file.
-func (s *Store) run(write bool, fn func(*bolt.Tx) error) (err error) {
+func (s *Store) run(kind txKind, fn func(*bolt.Tx) error) (err error) {
+	write := kind != txRead
 	if s.closed.Load() {
 		return fmt.Errorf("%s: %w", s.path, ErrClosed)
 	}
@@ -106,7 +118,7 @@ func (s *Store) run(write bool, fn func(*bolt.Tx) error) (err error) {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		if write {
+		if kind == txWrite {
 			return bumpGeneration(tx)
 		}
 		return nil
