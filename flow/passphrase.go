@@ -28,8 +28,9 @@ import (
 // changing the passphrase makes a new identity and re-encrypts every key (so
 // an old copy of the setting opens nothing new).
 
-// SettingKeyProtection is the setting that says how keys are protected.
-const SettingKeyProtection = "security.keys"
+// SettingKeyProtection is the setting that says how keys are protected. The
+// store reads its "mode" too, to refuse a plain key in a protected store.
+const SettingKeyProtection = store.SettingKeyProtection
 
 // Protection says how the store's keys are protected at rest.
 type Protection string

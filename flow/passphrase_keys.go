@@ -189,6 +189,28 @@ func (s *Service) sealKey(ctx context.Context, certDER, pkcs8 []byte) (store.Key
 	return km, nil
 }
 
+// putNewKey seals a new key as the store's protection says and stores it.
+// The protection is read before the write transaction, so another xops may
+// set a passphrase in between: the store then refuses the plain key
+// (store.ErrKeyNotSealed) and nothing is written. The protection is read
+// again, the key sealed under it and the write tried once more.
+func (s *Service) putNewKey(ctx context.Context, credID string, certDER, pkcs8 []byte) error {
+	for try := 0; ; try++ {
+		km, err := s.sealKey(ctx, certDER, pkcs8)
+		if err != nil {
+			return fmt.Errorf("protect the new key: %w", err)
+		}
+		err = s.Store.PutKey(credID, km)
+		if errors.Is(err, store.ErrKeyNotSealed) && try == 0 {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("store the new key: %w", err)
+		}
+		return nil
+	}
+}
+
 // openKey returns a stored key as PKCS#8, decrypting it when it is sealed.
 // A key that does not open with a cached identity (the passphrase was
 // changed by another xops meanwhile) is retried once with a fresh one.

@@ -43,12 +43,8 @@ func (s *Service) NewCredential(ctx context.Context, name string, keySize, days 
 	if err != nil {
 		return store.Credential{}, nil, fmt.Errorf("encode the new key: %w", err)
 	}
-	km, err := s.sealKey(ctx, cred.CertificateDER(), key)
-	if err != nil {
-		return store.Credential{}, nil, fmt.Errorf("protect the new key: %w", err)
-	}
-	if err := s.Store.PutKey(id, km); err != nil {
-		return store.Credential{}, nil, fmt.Errorf("store the new key: %w", err)
+	if err := s.putNewKey(ctx, id, cred.CertificateDER(), key); err != nil {
+		return store.Credential{}, nil, err
 	}
 	sc := store.Credential{
 		ID:         id,
