@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/ui/uikit"
 )
@@ -69,5 +72,40 @@ func TestBreadcrumbKeepsItsEndWhenNarrow(t *testing.T) {
 	got := headerLine(hs)
 	if !strings.HasPrefix(got, "xops  … › Microsoft › Link a New Microsoft Account") || !strings.HasSuffix(got, "SANDBOX") {
 		t.Errorf("header at 60 columns: %q", got)
+	}
+}
+
+// keyedPage is a page whose help lists its main action last, after keys
+// that do not all fit at 60 columns.
+type keyedPage struct{ fakeWizard }
+
+type keyedMap []key.Binding
+
+func (k keyedMap) ShortHelp() []key.Binding  { return k }
+func (k keyedMap) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
+
+func (p *keyedPage) KeyMap() help.KeyMap {
+	b := func(k, desc string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc)) }
+	return keyedMap{b("up", "move up"), b("down", "move down"), b("space", "tick the step"),
+		b("d", "do it in the sandbox"), b("enter", "verify again"), b("pgdown", "more"), b("esc", "back")}
+}
+
+// TestHelpBarKeepsEnter: when the help bar is too long it gives up the
+// page's other keys first; enter stays with "?" and "q".
+func TestHelpBarKeepsEnter(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{}, Wizard: func() uikit.Screen { return &keyedPage{} }}, 60, 16)
+	hs.keys("down", "down", "enter", "enter")
+	if hs.page() != flow.PageLinkWizard {
+		t.Fatalf("page %v", hs.page())
+	}
+	bar := hs.helpBar()
+	for _, want := range []string{"up move up", "enter verify again", "? more keys", "q quit"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("the help bar lacks %q: %q", want, bar)
+		}
+	}
+	if strings.Contains(bar, "pgdown") || len([]rune(bar)) > 60 {
+		t.Errorf("the help bar kept a minor key or overflows: %q", bar)
 	}
 }

@@ -179,13 +179,7 @@ func (m *Model) helpView() string {
 		}
 	}
 	for total > m.lay.width {
-		drop := -1
-		for i := len(items) - 1; i >= 0; i-- {
-			if k := items[i].Keys(); len(k) > 0 && k[0] != "?" && k[0] != "q" {
-				drop = i
-				break
-			}
-		}
+		drop := dropFrom(items)
 		if drop < 0 {
 			break
 		}
@@ -199,6 +193,29 @@ func (m *Model) helpView() string {
 	hm := m.help
 	hm.SetWidth(0) // measured here instead
 	return hm.ShortHelpView(items)
+}
+
+// dropFrom picks the key the short help bar gives up next when it is too
+// long: the last one, but the page's main action (enter) only when nothing
+// else is left, and "?" and "q" never. A page that lists enter after its
+// other keys still shows it at 60 columns.
+func dropFrom(items []key.Binding) int {
+	for _, keepEnter := range []bool{true, false} {
+		for i := len(items) - 1; i >= 0; i-- {
+			k := items[i].Keys()
+			if len(k) == 0 {
+				return i
+			}
+			switch {
+			case k[0] == "?", k[0] == "q":
+				continue
+			case k[0] == "enter" && keepEnter:
+				continue
+			}
+			return i
+		}
+	}
+	return -1
 }
 
 // fullHelpView lists every enabled key, in as many columns as the width

@@ -78,7 +78,14 @@ func (c *checklistView) keys(st wizard.State, sandbox bool) keyList {
 	c.k.Sandbox.SetEnabled(sandbox)
 	c.k.ScrollDown.SetEnabled(c.detail.canScroll())
 	c.k.ScrollUp.SetEnabled(c.detail.canScroll())
-	return keyList{c.k.Up, c.k.Down, c.k.Tick, c.k.Sandbox, c.k.Continue, c.k.ScrollDown, c.k.ScrollUp, c.k.Back}
+	// Sent back here by verification (f), enter verifies again; the line
+	// above the steps says so too.
+	c.k.Continue.SetHelp("enter", "continue")
+	if st.Saved() {
+		c.k.Continue.SetHelp("enter", "verify again")
+	}
+	// enter before the sandbox's d: the help bar keeps the first keys.
+	return keyList{c.k.Up, c.k.Down, c.k.Tick, c.k.Continue, c.k.Sandbox, c.k.ScrollDown, c.k.ScrollUp, c.k.Back}
 }
 
 func (m *Model) updateChecklist(msg tea.KeyPressMsg) tea.Cmd {

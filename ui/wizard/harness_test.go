@@ -356,3 +356,14 @@ func certFromPEM(t *testing.T, b []byte) *x509.Certificate {
 	}
 	return c
 }
+
+// shortHelp is the page's enabled keys as the help bar lists them, in order.
+func shortHelp(m *Model) string {
+	var parts []string
+	for _, b := range m.KeyMap().ShortHelp() {
+		if b.Enabled() {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	return strings.Join(parts, " • ")
+}
