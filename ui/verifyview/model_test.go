@@ -280,7 +280,7 @@ func TestWarningsShowInAmber(t *testing.T) {
 	h := newHarness(t, f, Deps{}, 80, 24)
 	h.m.SetStyles(uikit.NewStyles(true, false))
 	h.settle()
-	h.wantView("⚠ The certificate expires in 12 days: rotate it.", "⚠ 1 warning(s) above")
+	h.wantView("⚠ The certificate expires in 12 days: rotate it.", "⚠ 1 warning above: act before it becomes a failure.")
 	amber := h.m.styles.Warn.Render("⚠ The certificate expires in 12 days: rotate it.")
 	if !strings.Contains(h.m.View(), amber) {
 		t.Errorf("the warning is not drawn in the warning colour; view: %q", h.m.View())

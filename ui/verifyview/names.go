@@ -30,6 +30,19 @@ func CheckTitle(id entra.CheckID) string {
 	return string(id)
 }
 
+// shortCheckTitle names a check in fewer cells, for a screen too narrow for
+// CheckTitle on one line (60×16 beside the side navigation): still the
+// check's own name, never cut. "" when the title is short already.
+func shortCheckTitle(id entra.CheckID) string {
+	switch id {
+	case entra.CheckCertificateLocal:
+		return "Local certificate and key"
+	case entra.CheckOrganization:
+		return "Domain belongs to the tenant"
+	}
+	return ""
+}
+
 // StepName is the short human name of a step, as the checklist and the
 // verification screen call it.
 func StepName(s entra.Step) string {

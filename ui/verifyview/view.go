@@ -65,7 +65,7 @@ func (m *Model) body() (lines []string, failStart, failEnd int) {
 	for _, id := range m.checkIDs() {
 		r, have := m.results[id]
 		start := len(lines)
-		lines = append(lines, m.checkRow(id, r, have))
+		lines = append(lines, m.checkRow(id, r, have)...)
 		if have && !r.OK && !r.Skipped {
 			lines = append(lines, m.failureDetail(r)...)
 			if failStart < 0 {
@@ -96,9 +96,12 @@ func (m *Model) checkIDs() []entra.CheckID {
 	return ids
 }
 
-// checkRow is one check's line: its mark and title.
-func (m *Model) checkRow(id entra.CheckID, r entra.CheckResult, have bool) string {
+// checkRow is one check's mark and title. A title too long for the width
+// takes its short name ("Domain belongs to the tenant" at 60×16 beside the
+// side navigation), and one longer still wraps under itself: never cut.
+func (m *Model) checkRow(id entra.CheckID, r entra.CheckResult, have bool) []string {
 	title := line(CheckTitle(id))
+	titleStyle := m.styles.Text
 	var mark, note string
 	switch {
 	case !have && m.phase == phaseRunning:
@@ -111,13 +114,36 @@ func (m *Model) checkRow(id entra.CheckID, r entra.CheckResult, have bool) strin
 		mark = m.styles.OK.Render("✓")
 	default:
 		mark = m.styles.Bad.Render("✗")
-		title = m.styles.Bad.Render(title)
+		titleStyle = m.styles.Bad
 	}
-	row := checkIndent + mark + " " + title
+	under := strings.Repeat(" ", len(checkIndent)+2) // under the title, past the mark
+	noteW := 0
 	if note != "" {
-		row += m.styles.Muted.Render(" (" + note + ")")
+		noteW = len(note) + 3 // " (note)"
 	}
-	return ansi.Truncate(row, m.width, "…")
+	if short := shortCheckTitle(id); short != "" && len(under)+ansi.StringWidth(title)+noteW > m.width {
+		title = short
+	}
+	width := max(m.width-len(under), minWrap)
+	parts := strings.Split(ansi.Wrap(title, width, " -/"), "\n")
+	rows := make([]string, len(parts))
+	for i, p := range parts {
+		lead := under
+		if i == 0 {
+			lead = checkIndent + mark + " "
+		}
+		rows[i] = lead + titleStyle.Render(strings.TrimRight(p, " "))
+	}
+	if note != "" {
+		n := "(" + note + ")"
+		last := len(rows) - 1
+		if ansi.StringWidth(rows[last])+1+len(n) <= m.width {
+			rows[last] += " " + m.styles.Muted.Render(n)
+		} else {
+			rows = append(rows, under+m.styles.Muted.Render(n))
+		}
+	}
+	return rows
 }
 
 // failureDetail says what went wrong, which step to fix and how. A failure
@@ -192,7 +218,11 @@ func (m *Model) verdict(add func(lipgloss.Style, string)) {
 		add(m.styles.Bad, "✗ Not a setup mistake: solve the problem above, then retry.")
 	}
 	if warnings > 0 {
-		add(m.styles.Warn, fmt.Sprintf("⚠ %d warning(s) above: act before they become failures.", warnings))
+		text := "⚠ 1 warning above: act before it becomes a failure."
+		if warnings > 1 {
+			text = fmt.Sprintf("⚠ %d warnings above: act before they become failures.", warnings)
+		}
+		add(m.styles.Warn, text)
 	}
 }
 

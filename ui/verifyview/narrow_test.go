@@ -1,0 +1,69 @@
+package verifyview
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/xops/xops/entra"
+)
+
+// TestEveryCheckReadsWholeWhenNarrow: beside the side navigation a 60×16
+// terminal leaves this screen 44 columns. Every check, in every state (its
+// note included), is named whole on one line there — its title or its short
+// name, never cut with "…" — and at 80×24 by its full title.
+func TestEveryCheckReadsWholeWhenNarrow(t *testing.T) {
+	t.Parallel()
+	states := map[string]struct {
+		r     entra.CheckResult
+		have  bool
+		phase phase
+	}{
+		"passed":  {entra.CheckResult{OK: true}, true, phaseDone},
+		"failed":  {entra.CheckResult{Message: "no"}, true, phaseDone},
+		"skipped": {entra.CheckResult{Skipped: true}, true, phaseDone},
+		"not run": {entra.CheckResult{}, false, phaseCancelled},
+		"running": {entra.CheckResult{}, false, phaseRunning},
+	}
+	for _, width := range []int{44, 60, 76} {
+		m := New(Deps{Account: "contoso", Verifier: newFake()})
+		m.SetSize(width, 13)
+		for name, st := range states {
+			for _, id := range entra.CheckOrder {
+				m.phase = st.phase
+				rows := m.checkRow(id, st.r, st.have)
+				if len(rows) != 1 {
+					t.Errorf("%d columns, %s %s: %d rows %q", width, name, id, len(rows), rows)
+				}
+				row := ansi.Strip(strings.Join(rows, "\n"))
+				if strings.Contains(row, "…") || ansi.StringWidth(row) > width {
+					t.Errorf("%d columns, %s %s: cut or too wide: %q", width, name, id, row)
+				}
+				full, short := CheckTitle(id), shortCheckTitle(id)
+				switch {
+				case width >= 76 && !strings.Contains(row, full):
+					t.Errorf("%d columns, %s: %q lacks the full title %q", width, name, row, full)
+				case !strings.Contains(row, full) && (short == "" || !strings.Contains(row, short)):
+					t.Errorf("%d columns, %s: %q names neither %q nor %q", width, name, row, full, short)
+				}
+			}
+		}
+	}
+}
+
+// TestUnknownLongCheckWrapsUnderItsTitle: a check a newer entra reports,
+// with a title too long even for its short name, wraps under itself.
+func TestUnknownLongCheckWrapsUnderItsTitle(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{Account: "contoso", Verifier: newFake()})
+	m.SetSize(44, 13)
+	m.phase = phaseDone
+	id := entra.CheckID("the-conditional-access-policies-allow-the-app")
+	rows := m.checkRow(id, entra.CheckResult{OK: true}, true)
+	got := ansi.Strip(strings.Join(rows, "\n"))
+	if len(rows) < 2 || strings.Contains(got, "…") || !strings.HasPrefix(ansi.Strip(rows[1]), "    ") ||
+		strings.ReplaceAll(strings.Join(strings.Fields(got), ""), "✓", "") != string(id) {
+		t.Errorf("rows %q", rows)
+	}
+}
