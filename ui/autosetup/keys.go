@@ -7,6 +7,8 @@ import (
 // keys are every key of the screen; forPhase enables those that act now.
 type keys struct {
 	Up, Down, Choose, Start, Copy, Cancel, Back, Guided, Retry, Home key.Binding
+	// Quit asks, during a run, whether to stop it and quit; Yes and No answer.
+	Quit, Yes, No key.Binding
 }
 
 func binding(helpKey, desc string, ks ...string) key.Binding {
@@ -25,6 +27,9 @@ func newKeys() keys {
 		Guided: binding("g", "guided checklist", "g"),
 		Retry:  binding("r", "run again", "r"),
 		Home:   binding("enter", "home", "enter"),
+		Quit:   binding("q", "quit", "q"),
+		Yes:    binding("y", "stop and quit", "y", "Y"),
+		No:     binding("n/esc", "keep going", "n", "N", "esc"),
 	}
 }
 
@@ -47,7 +52,13 @@ func (k keys) forPhase(m *Model) keyList {
 	case phaseName:
 		return keyList{k.Start, k.Back}
 	case phaseRunning:
-		return keyList{on(k.Copy, m.prompt != nil && !m.signedIn), on(k.Cancel, !m.stopping)}
+		switch {
+		case m.quitting:
+			return keyList{}
+		case m.quitAsk:
+			return keyList{k.Yes, k.No}
+		}
+		return keyList{on(k.Copy, m.prompt != nil && !m.signedIn), on(k.Cancel, !m.stopping), k.Quit}
 	case phaseDone:
 		return keyList{k.Home}
 	case phaseFailed:

@@ -106,10 +106,13 @@ type Model struct {
 	nameErr string
 
 	spin     spinner.Model
-	run      int // the current run's number: messages of older runs are dropped
+	run      int    // the current run's number: messages of older runs are dropped
+	runName  string // the account the run links
 	msgs     chan tea.Msg
 	cancel   context.CancelFunc
 	stopping bool
+	quitAsk  bool // q during a run: "Quit xops?" is on screen
+	quitting bool // the run is being stopped, then xops quits
 	prompt   *entra.DeviceCodePrompt
 	signedIn bool
 	steps    []stepLine
@@ -164,11 +167,14 @@ func (m *Model) SetStyles(s uikit.Styles) {
 }
 
 // Capturing reports whether the name field (or the wizard) takes the keys.
+// A run takes them too, so that q asks before quitting and stops the run
+// first instead of leaving it behind (ctrl+c still quits at once: the run
+// keeps its progress after every step).
 func (m *Model) Capturing() bool {
 	if m.child != nil {
 		return m.child.Capturing()
 	}
-	return m.phase == phaseName
+	return m.phase == phaseName || m.phase == phaseRunning
 }
 
 // HandlesBack tells the root that esc is the screen's own: it cancels a run

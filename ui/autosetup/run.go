@@ -78,7 +78,7 @@ func (m *Model) start(name string, resume *flow.AutoProgress) tea.Cmd {
 	m.run++
 	run := m.run
 	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel, m.stopping = cancel, false
+	m.cancel, m.stopping, m.quitAsk, m.quitting, m.runName = cancel, false, false, false, name
 	m.prompt, m.signedIn, m.attempt, m.lastTry, m.lastMsg = nil, false, 0, "", ""
 	m.result, m.failure, m.errText = nil, nil, ""
 	m.steps = m.steps[:0]

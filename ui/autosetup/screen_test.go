@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/xops/xops/entra"
@@ -353,4 +354,98 @@ func TestExpiredCodeSaysSo(t *testing.T) {
 	m.now = testPrompt.ExpiresAt.Add(time.Second)
 	mustContain(t, plain(m), "the code has expired")
 	m.Stop()
+}
+
+// TestQuitDuringARunAsksStopsItThenQuits: q mid-run asks first (n keeps the
+// run going); y cancels the run, says what is kept, and quits only once the
+// run has ended — nothing is left working behind the quit.
+func TestQuitDuringARunAsksStopsItThenQuits(t *testing.T) {
+	t.Parallel()
+	cancelled := make(chan struct{})
+	m, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		signIn(h)
+		h.OnEvent(entra.SetupEvent{Step: entra.SetupOrganization, Running: true})
+		<-ctx.Done()
+		close(cancelled)
+		return flow.AutoLinkResult{}, &flow.AutoLinkError{Step: entra.SetupOrganization, Progress: flow.AutoProgress{V: 1, Name: in.Name},
+			Err: ctx.Err()}
+	})
+	startAuto(t, m, "Contoso")
+	if !m.Capturing() {
+		t.Fatal("a run does not take the keys: the root would quit on q without stopping it")
+	}
+	pumpUntil(t, m, func() bool { return m.signedIn && m.steps[1].state == stRunning })
+
+	press(m, "q")
+	mustContain(t, plain(m), "Quit xops? The run stops here.",
+		"What it made so far is saved", `“Resume setting up "Contoso" for me”`, "y: stop and quit")
+	if got := keyHelp(m); got != "y stop and quit • n/esc keep going" {
+		t.Errorf("keys while asking: %q", got)
+	}
+	// At 60×16 (44×13 beside the side navigation) the steps give way to
+	// the question, never the other way round.
+	m.SetSize(44, 13)
+	small := plain(m)
+	if n := strings.Count(small, "\n") + 1; n > 13 || !strings.Contains(small, "y: stop and quit") ||
+		!strings.Contains(small, "Quit xops?") {
+		t.Errorf("the question at 44×13 (%d lines):\n%s", n, small)
+	}
+	m.SetSize(80, 23)
+	press(m, "n")
+	if m.quitAsk || m.stopping || strings.Contains(plain(m), "Quit xops?") {
+		t.Fatalf("n did not keep the run going:\n%s", plain(m))
+	}
+
+	press(m, "q")
+	if cmd := press(m, "y"); cmd != nil {
+		if _, ok := cmd().(tea.QuitMsg); ok {
+			t.Fatal("quit before the run was stopped")
+		}
+	}
+	mustContain(t, plain(m), "Stopping the run, then quitting…", "What it made so far is saved")
+	<-cancelled
+	var quit bool
+	for msg := range m.msgs {
+		if cmd := send(m, msg); cmd != nil {
+			_, quit = cmd().(tea.QuitMsg)
+		}
+	}
+	if !quit {
+		t.Errorf("the stopped run did not quit xops:\n%s", plain(m))
+	}
+}
+
+// TestQuitBeforeSignInSaysNothingWasMade: before the sign-in nothing exists
+// to resume, and the question says so.
+func TestQuitBeforeSignInSaysNothingWasMade(t *testing.T) {
+	t.Parallel()
+	m, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		h.OnPrompt(testPrompt)
+		<-ctx.Done()
+		return flow.AutoLinkResult{}, &flow.AutoLinkError{Step: entra.SetupSignIn, Progress: flow.AutoProgress{V: 1, Name: in.Name}, Err: ctx.Err()}
+	})
+	startAuto(t, m, "Contoso")
+	pumpUntil(t, m, func() bool { return m.prompt != nil })
+	if got := keyHelp(m); !strings.Contains(got, "q quit") {
+		t.Errorf("the run's keys lack q: %q", got)
+	}
+	press(m, "q")
+	mustContain(t, plain(m), "Quit xops?", "Nothing was made in the tenant yet.")
+	press(m, "esc") // esc answers no here: it does not cancel the run
+	if m.stopping || m.quitAsk {
+		t.Errorf("esc on the question stopped the run or kept asking")
+	}
+	press(m, "esc")
+	m.Stop()
+}
+
+// keyHelp is the screen's enabled keys as the help bar lists them.
+func keyHelp(m *Model) string {
+	var parts []string
+	for _, b := range m.KeyMap().ShortHelp() {
+		if b.Enabled() {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	return strings.Join(parts, " • ")
 }

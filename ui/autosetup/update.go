@@ -154,6 +154,20 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case phaseRunning:
 		switch {
+		case m.quitting:
+		case m.quitAsk && key.Matches(msg, m.k.Yes):
+			// Stop the run, then quit once it has ended (done): nothing
+			// keeps working behind a closed xops.
+			m.quitAsk, m.quitting = false, true
+			if !m.stopping {
+				m.stopping = true
+				m.cancel()
+			}
+		case m.quitAsk && key.Matches(msg, m.k.No):
+			m.quitAsk = false
+		case m.quitAsk:
+		case key.Matches(msg, m.k.Quit):
+			m.quitAsk = true
 		case key.Matches(msg, m.k.Copy) && m.prompt != nil && !m.signedIn:
 			return tea.Batch(tea.SetClipboard(m.prompt.UserCode), uikit.Status("Code copied to the clipboard", false))
 		case key.Matches(msg, m.k.Cancel) && !m.stopping:
@@ -219,6 +233,12 @@ func (m *Model) event(msg eventMsg) {
 // done shows the run's end: the account, or why it stopped.
 func (m *Model) done(msg doneMsg) tea.Cmd {
 	m.cancel = nil
+	m.quitAsk = false // the run ended before the answer: the result shows instead
+	if m.quitting {
+		// The run has stopped (its progress is in the store's draft, as the
+		// screen said): now quit; the list is read afresh next time.
+		return tea.Quit
+	}
 	var ie *flow.InputError
 	var ae *flow.AutoLinkError
 	switch {

@@ -25,7 +25,8 @@ func (m *Model) View() string {
 	case phaseName:
 		lines = m.viewName()
 	case phaseRunning:
-		lines = m.viewRunning()
+		// What q or esc is doing stays in view; the steps give way.
+		return m.fitKeeping(m.viewRunning(), m.stopLines())
 	case phaseDone:
 		lines = m.viewDone()
 	case phaseFailed:
@@ -39,12 +40,22 @@ func (m *Model) title() string { return m.styles.Title.Render("Link a New Micros
 func (m *Model) w() int { return max(m.width, 20) }
 
 // fit keeps the page within the height, wrapping long lines first.
-func (m *Model) fit(lines []string) string {
-	out := strings.Split(lipgloss.NewStyle().Width(m.w()).Render(strings.Join(lines, "\n")), "\n")
-	if m.height > 0 && len(out) > m.height {
-		out = append(out[:m.height-1], m.styles.Muted.Render("…"))
+func (m *Model) fit(lines []string) string { return m.fitKeeping(lines, nil) }
+
+// fitKeeping is fit with tail drawn whole under the lines: when both do not
+// fit, the lines lose their end ("…") and tail stays.
+func (m *Model) fitKeeping(lines, tail []string) string {
+	wrap := func(ls []string) []string {
+		if len(ls) == 0 {
+			return nil
+		}
+		return strings.Split(lipgloss.NewStyle().Width(m.w()).Render(strings.Join(ls, "\n")), "\n")
 	}
-	return strings.Join(out, "\n")
+	out, end := wrap(lines), wrap(tail)
+	if room := m.height - len(end); m.height > 0 && len(out) > room {
+		out = append(out[:max(room-1, 0)], m.styles.Muted.Render("…"))
+	}
+	return strings.Join(append(out, end...), "\n")
 }
 
 func (m *Model) viewChoose() []string {
@@ -125,11 +136,7 @@ func (m *Model) viewRunning() []string {
 				tail = "the code has expired; esc, then run it again"
 			}
 		}
-		lines = append(lines, s.Muted.Render(tail), "", m.spin.View()+" Waiting for you to sign in as an admin…")
-		if m.stopping {
-			lines = append(lines, s.Warn.Render("Cancelling…"))
-		}
-		return lines
+		return append(lines, s.Muted.Render(tail), "", m.spin.View()+" Waiting for you to sign in as an admin…")
 	}
 	lines = append(lines, m.stepLines()...)
 	if m.lastMsg != "" {
@@ -139,10 +146,29 @@ func (m *Model) viewRunning() []string {
 	if m.attempt > 0 {
 		lines = append(lines, "", s.Muted.Render(fmt.Sprintf("verification attempt %d: %s", m.attempt, m.lastTry)))
 	}
-	if m.stopping {
-		lines = append(lines, s.Warn.Render("Cancelling…"))
-	}
 	return lines
+}
+
+// stopLines say what q or esc does to the run, and what is kept: the run
+// saves its progress after every step, so once signed in "Resume" offers
+// it next time; before that nothing was made.
+func (m *Model) stopLines() []string {
+	s := m.styles
+	kept := "Nothing was made in the tenant yet."
+	if m.signedIn {
+		kept = fmt.Sprintf("What it made so far is saved: next time, “Resume setting up %q for me” picks it up.",
+			safetext.Line(m.runName))
+	}
+	switch {
+	case m.quitting:
+		return []string{"", s.Warn.Render("Stopping the run, then quitting…"), s.Muted.Render(kept)}
+	case m.quitAsk:
+		return []string{"", s.Warn.Render("Quit xops? The run stops here."), s.Muted.Render(kept),
+			"y: stop and quit · n: keep going"}
+	case m.stopping:
+		return []string{"", s.Warn.Render("Cancelling…")}
+	}
+	return nil
 }
 
 // stepLines shows each step with its mark.
