@@ -2,8 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -150,14 +152,55 @@ func TestFirstScreenErrorReachesHome(t *testing.T) {
 
 func TestDetectColorProfile(t *testing.T) {
 	t.Parallel()
-	if got := DetectColorProfile(true)(); got != colorprofile.Ascii {
-		t.Fatalf("NO_COLOR: profile %v, want Ascii", got)
+	if cp := DetectColorProfile(true); cp.first() != colorprofile.Ascii || cp.lateProfile() != nil {
+		t.Fatalf("NO_COLOR: profile %v (later: %v), want Ascii and no switch", cp.first(), cp.final != nil)
 	}
-	want := colorprofile.Detect(os.Stdout, os.Environ())
-	get := DetectColorProfile(false)
-	if got, again := get(), get(); got != want || again != want {
-		t.Fatalf("profile %v then %v, want %v (what Bubble Tea would detect)", got, again, want)
+	cp := DetectColorProfile(false)
+	want := colorprofile.Detect(os.Stdout, withoutTmux(os.Environ()))
+	if got, again := cp.first(), cp.first(); got != want || again != want {
+		t.Fatalf("profile %v then %v, want %v (what Bubble Tea would detect, tmux aside)", got, again, want)
 	}
+}
+
+// Inside tmux the first frame does not wait for tmux to be asked: the first
+// profile comes from the environment, the final one (tmux asked) is sent to
+// the program afterwards when it differs, and not at all when it does not.
+func TestColorProfileInsideTmux(t *testing.T) {
+	t.Parallel()
+	env := []string{"TERM=screen-256color", "TMUX=/tmp/nowhere,1,0", "CLICOLOR_FORCE=1"}
+	cp := detectColorProfile(io.Discard, env)
+	if cp.final == nil {
+		t.Fatal("inside tmux no final profile is detected")
+	}
+	if got, want := cp.first(), colorprofile.Detect(io.Discard, withoutTmux(env)); got != want {
+		t.Fatalf("first profile %v, want %v", got, want)
+	}
+	if got, want := cp.final(), colorprofile.Detect(io.Discard, env); got != want {
+		t.Fatalf("final profile %v, want %v", got, want)
+	}
+	// A final profile that differs is sent; the same one is not.
+	differs := &ColorProfile{first: func() colorprofile.Profile { return colorprofile.ANSI256 },
+		final: func() colorprofile.Profile { return colorprofile.TrueColor }}
+	if msg, ok := differs.lateProfile()().(tea.ColorProfileMsg); !ok || msg.Profile != colorprofile.TrueColor {
+		t.Fatalf("late profile message %#v, want TrueColor", msg)
+	}
+	same := &ColorProfile{first: differs.first, final: differs.first}
+	if msg := same.lateProfile()(); msg != nil {
+		t.Fatalf("a final profile equal to the first sent %#v", msg)
+	}
+	if cp := detectColorProfile(io.Discard, []string{"TERM=xterm-256color"}); cp.final != nil || cp.lateProfile() != nil {
+		t.Fatal("outside tmux a second detection runs")
+	}
+}
+
+func withoutTmux(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "TMUX=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // WarmUp only fills tables: every glyph it warms keeps its width of one

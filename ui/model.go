@@ -11,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/ui/uikit"
@@ -65,7 +64,7 @@ type Deps struct {
 	First *FirstScreen
 	// Profile, when set, gives the terminal's colour profile (see
 	// DetectColorProfile); nil lets Bubble Tea detect it when it starts.
-	Profile func() colorprofile.Profile
+	Profile *ColorProfile
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -133,7 +132,7 @@ func New(d Deps) *Model {
 // Init asks the terminal for its background colour, starts the first load and
 // the change poll.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.deps.Profile.lateProfile()}
 	cmds = append(cmds, m.apply(flow.AppStarted{}))
 	if m.deps.Changes != nil {
 		cmds = append(cmds, m.after(m.pollEvery, pollMsg{}))

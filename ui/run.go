@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -32,7 +34,7 @@ func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
 	case d.NoColor:
 		base = append(base, tea.WithColorProfile(colorprofile.Ascii))
 	case d.Profile != nil:
-		base = append(base, tea.WithColorProfile(d.Profile()))
+		base = append(base, tea.WithColorProfile(d.Profile.first()))
 	}
 	p := tea.NewProgram(New(d), append(base, opts...)...)
 	if d.Passphrase != nil {
@@ -54,18 +56,60 @@ func Run(ctx context.Context, d Deps, opts ...tea.ProgramOption) error {
 	return errors.Join(err, saveErr)
 }
 
+// ColorProfile is the terminal's colour profile, found in the background by
+// DetectColorProfile; hand it over in Deps.Profile.
+type ColorProfile struct {
+	first func() colorprofile.Profile // what the first frame is drawn with
+	// final, inside tmux, is the profile once tmux has been asked about the
+	// terminal outside it (that runs the tmux command: tens of ms, too long
+	// to hold the first frame for); nil elsewhere.
+	final func() colorprofile.Profile
+}
+
 // DetectColorProfile starts, in the background, what Bubble Tea would do when
-// it starts: find the colour profile of the terminal on stdout (from the
-// environment, terminfo, and tmux when inside it). The function returned
-// waits for the answer; hand it over in Deps.Profile. With noColor nothing
-// is detected (Run uses plain ASCII).
-func DetectColorProfile(noColor bool) func() colorprofile.Profile {
+// it starts: find the colour profile of the terminal on stdout, from the
+// environment and terminfo, and, inside tmux, from tmux itself. The first
+// frame does not wait for tmux: it is drawn with what the environment and
+// terminfo say, and the program switches when tmux answers (see
+// Model.Init). With noColor nothing is detected (Run uses plain ASCII).
+func DetectColorProfile(noColor bool) *ColorProfile {
 	if noColor {
-		return func() colorprofile.Profile { return colorprofile.Ascii }
+		return &ColorProfile{first: func() colorprofile.Profile { return colorprofile.Ascii }}
 	}
-	done := make(chan colorprofile.Profile, 1)
-	go func() { done <- colorprofile.Detect(os.Stdout, os.Environ()) }()
-	return sync.OnceValue(func() colorprofile.Profile { return <-done })
+	return detectColorProfile(os.Stdout, os.Environ())
+}
+
+func detectColorProfile(out io.Writer, env []string) *ColorProfile {
+	detect := func(env []string) func() colorprofile.Profile {
+		done := make(chan colorprofile.Profile, 1)
+		go func() { done <- colorprofile.Detect(out, env) }()
+		return sync.OnceValue(func() colorprofile.Profile { return <-done })
+	}
+	var withoutTmux []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "TMUX=") {
+			withoutTmux = append(withoutTmux, kv)
+		}
+	}
+	cp := &ColorProfile{first: detect(withoutTmux)}
+	if len(withoutTmux) < len(env) {
+		cp.final = detect(env)
+	}
+	return cp
+}
+
+// lateProfile is the command that switches the program to the final
+// profile, when there is one and it differs from the first.
+func (cp *ColorProfile) lateProfile() tea.Cmd {
+	if cp == nil || cp.final == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if p := cp.final(); p != cp.first() {
+			return tea.ColorProfileMsg{Profile: p} // Bubble Tea hands it to its renderer
+		}
+		return nil
+	}
 }
 
 // saveDraft keeps the work in progress of the page that was showing when
