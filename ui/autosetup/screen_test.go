@@ -333,7 +333,7 @@ func TestRetryResumesAndKeysFollowTheFailure(t *testing.T) {
 		t.Errorf("r ran with %+v", in)
 	}
 	pumpUntil(t, m, func() bool { return m.phase == phaseFailed })
-	mustContain(t, plain(m), "The automatic setup stopped:", "the store is locked")
+	mustContain(t, plain(m), "The automatic setup stopped:", "The store is locked")
 	if on := enabled(); on["run again"] || on["guided checklist"] {
 		t.Errorf("with no progress to go on, r and g should be off: %v", on)
 	}
@@ -448,4 +448,92 @@ func keyHelp(m *Model) string {
 		}
 	}
 	return strings.Join(parts, " • ")
+}
+
+// trimLines drops the blanks the page pads its lines with.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fits fails unless view is at most width×height and cut nowhere.
+func fits(t *testing.T, view string, width, height int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > height {
+		t.Errorf("%d lines on a %d-line page:\n%s", len(lines), height, view)
+	}
+	for _, l := range lines {
+		if w := len([]rune(l)); w > width {
+			t.Errorf("a line %d wide on a %d-wide page: %q", w, width, l)
+		}
+	}
+}
+
+// TestResultPagesAt60x16: 44×13 is what 60×16 leaves beside the side
+// navigation. The IDs are side by side with their labels or under them,
+// never split; the failure keeps its way out in view and wraps what exists
+// under itself.
+func TestResultPagesAt60x16(t *testing.T) {
+	t.Parallel()
+	done, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		signIn(h)
+		acct := store.Account{Name: in.Name, AppID: testAppID, TenantID: testTenant}
+		return flow.AutoLinkResult{Account: acct, Report: entra.Report{OK: true}, SignedInAs: "admin@contoso.example"}, nil
+	})
+	done.SetSize(44, 13)
+	startAuto(t, done, "Contoso")
+	pumpUntil(t, done, func() bool { return done.phase == phaseDone })
+	v := trimLines(plain(done))
+	fits(t, v, 44, 13)
+	mustContain(t, v, "App ID:\n  "+testAppID, "Tenant ID:\n  "+testTenant)
+	if strings.Contains(v, "…") {
+		t.Errorf("the result is cut:\n%s", v)
+	}
+
+	failed, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		signIn(h)
+		return flow.AutoLinkResult{}, &flow.AutoLinkError{Step: entra.SetupConsent, Progress: madeSoFar(in.Name),
+			Err: errors.New("consent failed"), Inventory: entra.Inventory{FromTenant: true, Items: []entra.InventoryItem{
+				{Step: entra.SetupApp, What: "app registration xops (Contoso) with the certificate", Exists: true},
+				{Step: entra.SetupApp, What: "Exchange.ManageAsApp among the app's API permissions", Exists: true},
+				{Step: entra.SetupServicePrincipal, What: "service principal of the app", Exists: true},
+				{Step: entra.SetupConsent, What: "admin consent to Exchange.ManageAsApp", Exists: false},
+				{Step: entra.SetupGlobalReader, What: "Global Reader role for the app", Exists: false}}}}
+	})
+	failed.SetSize(44, 13)
+	startAuto(t, failed, "Contoso")
+	pumpUntil(t, failed, func() bool { return failed.phase == phaseFailed })
+	v = plain(failed)
+	fits(t, v, 44, 13)
+	mustContain(t, v, "Consent failed", "r runs it again (resumes) · g: guided", "✓ app registration xops (Contoso) with")
+	for _, l := range strings.Split(v, "\n") {
+		if strings.TrimSpace(l) == "(missing)" {
+			t.Errorf("\"(missing)\" stands alone, away from its item:\n%s", v)
+		}
+	}
+}
+
+// TestCancelledSignInSaysNothingExists: a run stopped before it made
+// anything says so in one line instead of listing every missing object.
+func TestCancelledSignInSaysNothingExists(t *testing.T) {
+	t.Parallel()
+	m, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		h.OnPrompt(testPrompt)
+		<-ctx.Done()
+		return flow.AutoLinkResult{}, &flow.AutoLinkError{Step: entra.SetupSignIn, Progress: flow.AutoProgress{V: 1, Name: in.Name},
+			Err: &entra.SignInError{Problem: entra.SignInCancelled, Message: "the sign-in was cancelled", Err: ctx.Err()}}
+	})
+	startAuto(t, m, "Contoso")
+	pumpUntil(t, m, func() bool { return m.prompt != nil })
+	press(m, "esc")
+	pumpUntil(t, m, func() bool { return m.phase == phaseFailed })
+	v := plain(m)
+	mustContain(t, v, "The sign-in was cancelled", "Nothing for this link exists according to this run yet.")
+	if strings.Contains(v, "(missing)") {
+		t.Errorf("a list of misses after a cancelled sign-in:\n%s", v)
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -30,7 +32,13 @@ func (m *Model) View() string {
 	case phaseDone:
 		lines = m.viewDone()
 	case phaseFailed:
-		lines = m.viewFailed()
+		// The way out stays in view, in one line when the page is short
+		// (the help bar names the keys too); what exists gives way.
+		what, way := m.viewFailed(false)
+		if m.height > 0 && m.wrappedHeight(what)+m.wrappedHeight(way) > m.height {
+			what, way = m.viewFailed(true)
+		}
+		return m.fitKeeping(what, way)
 	}
 	return m.fit(lines)
 }
@@ -207,9 +215,10 @@ func (m *Model) viewDone() []string {
 				s.Muted.Render("Entra may still be applying the changes: verify again from the account in a while."))
 		}
 	}
-	// Label and value side by side when they fit, else one under the other.
+	// Label and value side by side when they fit (the label padded to 12),
+	// else one under the other.
 	field := func(label, value string) []string {
-		if len(label)+1+len(value) <= m.w() {
+		if max(len(label), 12)+1+len(value) <= m.w() {
 			return []string{fmt.Sprintf("%-12s %s", label, value)}
 		}
 		return []string{label + ":", "  " + value}
@@ -223,44 +232,94 @@ func (m *Model) viewDone() []string {
 	if r.SignedInAs != "" {
 		lines = append(lines, field("Signed in as", safetext.Line(r.SignedInAs))...)
 	}
-	return append(lines, "", s.Muted.Render("enter: back to Home"))
+	// The help bar says it too: dropped when the page would not fit.
+	if m.height <= 0 || len(lines)+2 <= m.height {
+		lines = append(lines, "", s.Muted.Render("enter: back to Home"))
+	}
+	return lines
 }
 
-func (m *Model) viewFailed() []string {
+// wrappedHeight is how many rows lines take at the page's width.
+func (m *Model) wrappedHeight(lines []string) int {
+	if len(lines) == 0 {
+		return 0
+	}
+	return strings.Count(lipgloss.NewStyle().Width(m.w()).Render(strings.Join(lines, "\n")), "\n") + 1
+}
+
+// viewFailed is why the run stopped and what exists, then the way out
+// (short: in one line).
+func (m *Model) viewFailed(short bool) (what, way []string) {
 	s := m.styles
 	lines := []string{m.title(), ""}
 	if m.failure == nil {
-		return append(lines, s.Bad.Render("✗ The automatic setup stopped:"), safetext.Text(m.errText))
+		return append(lines, s.Bad.Render("✗ The automatic setup stopped:"), sentence(safetext.Text(m.errText))), nil
 	}
 	ae := m.failure
-	lines = append(lines, s.Bad.Render("✗ Stopped at: "+ae.Step.Title()), safetext.Text(ae.Err.Error()))
+	lines = append(lines, s.Bad.Render("✗ Stopped at: "+ae.Step.Title()), sentence(safetext.Text(ae.Err.Error())))
 	inv := ae.Inventory
 	if len(inv.Items) == 0 {
 		inv = entra.InventoryFromProgress(ae.Progress.Setup) // never leave what was made unexplained
 	}
-	if items := inv.Items; len(items) > 0 {
-		src := "according to this run"
-		if inv.FromTenant {
-			src = "in the tenant"
-		}
+	src := "according to this run"
+	if inv.FromTenant {
+		src = "in the tenant"
+	}
+	made := false
+	for _, it := range inv.Items {
+		made = made || it.Exists
+	}
+	switch {
+	case len(inv.Items) > 0 && !made:
+		// A run stopped before it made anything: one line, not a list of misses.
+		lines = append(lines, "", "Nothing for this link exists "+src+" yet.")
+	case len(inv.Items) > 0:
 		lines = append(lines, "", "What exists "+src+":")
-		for _, it := range items {
+		for _, it := range inv.Items {
 			if it.Exists {
-				lines = append(lines, s.OK.Render("  ✓ ")+safetext.Line(it.What))
+				lines = append(lines, s.OK.Render("  ✓ ")+hang(safetext.Line(it.What), 4, m.w()))
 			} else {
-				lines = append(lines, s.Bad.Render("  ✗ ")+safetext.Line(it.What)+s.Muted.Render(" (missing)"))
+				lines = append(lines, s.Bad.Render("  ✗ ")+hang(safetext.Line(it.What)+s.Muted.Render(" (missing)"), 4, m.w()))
 			}
 		}
 	}
-	lines = append(lines, "")
-	if ae.Guided() {
-		lines = append(lines, s.Warn.Render("This tenant or your role does not allow the automatic path."),
+	way = []string{""}
+	switch {
+	case short && ae.Guided():
+		way = append(way, s.Warn.Render("Blocked here: g opens the guided checklist."))
+	case short:
+		way = append(way, "r runs it again (resumes) · g: guided")
+	case ae.Guided():
+		way = append(way, s.Warn.Render("This tenant or your role does not allow the automatic path."),
 			"g: the guided checklist, with what exists ticked and the IDs filled in.")
-	} else {
-		lines = append(lines, "r: run it again; it resumes where it stopped and makes nothing twice.",
+	default:
+		way = append(way, "r: run it again; it resumes where it stopped and makes nothing twice.",
 			s.Muted.Render("g: do the rest in the Entra admin center (guided)."))
 	}
-	return lines
+	return lines, way
+}
+
+// hang wraps text to width behind a first-line prefix of the given width,
+// the next lines indented under the text.
+func hang(text string, prefix, width int) string {
+	wrapped := lipgloss.NewStyle().Width(max(width-prefix, 10)).Render(text)
+	ls := strings.Split(wrapped, "\n")
+	for i := range ls {
+		ls[i] = strings.TrimRight(ls[i], " ")
+		if i > 0 {
+			ls[i] = strings.Repeat(" ", prefix) + ls[i]
+		}
+	}
+	return strings.Join(ls, "\n")
+}
+
+// sentence starts a message from elsewhere (entra, the store) with a capital.
+func sentence(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // indent wraps text to width with every line behind prefix.
