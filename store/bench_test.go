@@ -57,6 +57,19 @@ func BenchmarkAccounts10k(b *testing.B) {
 	}
 }
 
+// BenchmarkAccountSummaries10k is what `accounts list` and Home's whole list
+// read: BenchmarkAccounts10k without keeping the last checks.
+func BenchmarkAccountSummaries10k(b *testing.B) {
+	s := fill(b, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		got, bad, err := s.AccountSummaries()
+		if err != nil || len(bad) != 0 || len(got) != 10_000 {
+			b.Fatalf("%d accounts, %d bad, %v", len(got), len(bad), err)
+		}
+	}
+}
+
 // BenchmarkOpenClose is the price of holding the file only for the length of
 // an operation: Open itself, the smallest read (what the TUI polls) and the
 // smallest write (one fsync'd transaction).
