@@ -537,3 +537,15 @@ func TestCancelledSignInSaysNothingExists(t *testing.T) {
 		t.Errorf("a list of misses after a cancelled sign-in:\n%s", v)
 	}
 }
+
+// TestChoiceWrapsUnderItselfAt60x16: a choice too long for 44 columns
+// continues under its text, not under the cursor.
+func TestChoiceWrapsUnderItselfAt60x16(t *testing.T) {
+	t.Parallel()
+	m, _, _, _ := newScreen(t, nil)
+	m.SetSize(44, 13)
+	load(t, m)
+	v := trimLines(plain(m))
+	fits(t, v, 44, 13)
+	mustContain(t, v, "› I'll do it in the Entra admin center\n  (guided)")
+}

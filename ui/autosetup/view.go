@@ -85,10 +85,11 @@ func (m *Model) viewChoose() []string {
 			text = "I'll do it in the Entra admin center (guided)"
 			sub = "six steps by hand, each explained; works with any tenant policy"
 		}
+		// A long choice wraps under itself, past the cursor.
 		if i == m.cursor {
-			lines = append(lines, m.styles.Selected.Render("› "+text))
+			lines = append(lines, m.styles.Selected.Render("› "+hang(text, 2, m.w())))
 		} else {
-			lines = append(lines, "  "+text)
+			lines = append(lines, "  "+hang(text, 2, m.w()))
 		}
 		lines = append(lines, m.styles.Muted.Render(indent(sub, "    ", m.w())))
 	}

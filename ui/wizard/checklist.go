@@ -16,7 +16,10 @@ import (
 // checklistKeys are the checklist page's keys.
 type checklistKeys struct {
 	Up, Down, Tick, ScrollDown, ScrollUp, Sandbox, Continue, Back key.Binding
-	Answer                                                        questionKeys
+	// Move is Up and Down as the help bar shows them: one entry, so that
+	// space and enter still fit at 60 columns.
+	Move   key.Binding
+	Answer questionKeys
 }
 
 func defaultChecklistKeys() checklistKeys {
@@ -26,7 +29,8 @@ func defaultChecklistKeys() checklistKeys {
 		Tick:       binding("space", "tick", "space"),
 		ScrollDown: binding("pgdn", "more", "pgdown", "J"),
 		ScrollUp:   binding("pgup", "back up", "pgup", "K"),
-		Sandbox:    binding("d", "do it in the sandbox", "d"),
+		Sandbox:    binding("d", "do it (sandbox)", "d"),
+		Move:       binding("↑↓", "move", "up", "down", "k", "j"),
 		Continue:   binding("enter", "continue", "enter"),
 		Back:       binding("esc", "back", "esc"),
 		Answer:     defaultQuestionKeys(),
@@ -82,10 +86,10 @@ func (c *checklistView) keys(st wizard.State, sandbox bool) keyList {
 	// above the steps says so too.
 	c.k.Continue.SetHelp("enter", "continue")
 	if st.Saved() {
-		c.k.Continue.SetHelp("enter", "verify again")
+		c.k.Continue.SetHelp("enter", "verify")
 	}
 	// enter before the sandbox's d: the help bar keeps the first keys.
-	return keyList{c.k.Up, c.k.Down, c.k.Tick, c.k.Continue, c.k.Sandbox, c.k.ScrollDown, c.k.ScrollUp, c.k.Back}
+	return keyList{c.k.Move, c.k.Tick, c.k.Continue, c.k.Sandbox, c.k.ScrollDown, c.k.ScrollUp, c.k.Back}
 }
 
 func (m *Model) updateChecklist(msg tea.KeyPressMsg) tea.Cmd {
@@ -144,11 +148,14 @@ func (m *Model) viewChecklist() string {
 	case m.working != "":
 		lines = append(lines, s.Warn.Render(truncate(m.spin.View()+" "+m.working, w)))
 	case m.st.Saved():
-		lines = append(lines, s.Warn.Render(truncate("Fix the step under the cursor; enter verifies again.", w)))
+		lines = append(lines, s.Warn.Render(fitting(w, "Fix the step under the cursor; enter verifies again.",
+			"Fix the marked step; enter verifies again.", "Fix it; enter verifies again.")))
 	case m.d.Sandbox != nil:
-		lines = append(lines, s.Muted.Render(truncate("Sandbox: d does the step in the simulated Entra.", w)))
+		lines = append(lines, s.Muted.Render(fitting(w, "Sandbox: d does the step in the simulated Entra.",
+			"Sandbox: d does the step for you.")))
 	default:
-		lines = append(lines, s.Muted.Render(truncate("Do these in the Entra admin center; space ticks.", w)))
+		lines = append(lines, s.Muted.Render(fitting(w, "Do these in the Entra admin center; space ticks.",
+			"Do these in Entra; space ticks each.")))
 	}
 	for i, st := range m.steps {
 		box := "[ ]"
@@ -157,7 +164,7 @@ func (m *Model) viewChecklist() string {
 		}
 		label := fmt.Sprintf("%d. %s", i+1, st.Title)
 		if st.ID == entra.StepUploadCertificate {
-			label += " (after the form)"
+			label = fitting(w-6, label+" (after the form)", label+" (later)", label)
 		}
 		row := box + " " + truncate(label, w-6)
 		if i == c.cursor {

@@ -112,3 +112,28 @@ func TestEveryScreenFits(t *testing.T) {
 		check("upload")
 	}
 }
+
+// TestChecklistAt60x16ReadsWhole: 44 columns (60×16 beside the side
+// navigation) take the short wordings, not cut ones, and the help keeps
+// moving, ticking and enter in one 60-column bar.
+func TestChecklistAt60x16ReadsWhole(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st, Sandbox: &fakeSandbox{}}, 44, 13)
+	v := h.view()
+	for _, want := range []string{"Sandbox: d does the step for you.", "6. Upload the certificate (later)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	for _, l := range strings.Split(v, "\n")[:9] {
+		if strings.Contains(l, "…") {
+			t.Errorf("a cut line: %q", l)
+		}
+	}
+	// The root adds "? more keys • q quit" and drops keys from the end.
+	const first = "↑↓ move • space tick • enter continue"
+	if bar := shortHelp(h.m); !strings.HasPrefix(bar, first) || len([]rune(first+" • ? more keys • q quit")) > 60 {
+		t.Errorf("help %q", bar)
+	}
+}

@@ -45,6 +45,18 @@ func truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
+// fitting is the first of texts, longest first, that fits in width cells;
+// the last, cut, when none does. A line says the same in fewer words at
+// 60×16 instead of losing its end.
+func fitting(width int, texts ...string) string {
+	for _, t := range texts {
+		if ansi.StringWidth(t) <= width {
+			return t
+		}
+	}
+	return truncate(texts[len(texts)-1], width)
+}
+
 // hyperlink draws url as an OSC 8 hyperlink whose visible text is the URL
 // itself, broken into lines of width cells. Every piece is its own link to
 // the whole URL (with one id, so terminals underline it as one), since a

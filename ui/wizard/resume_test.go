@@ -162,7 +162,7 @@ func TestVerificationSendsBackToTheStep(t *testing.T) {
 	if !shows(h, "› [ ] 3. Grant admin consent") || !shows(h, "enter verifies again") {
 		t.Errorf("not on the consent step:\n%s", h.view())
 	}
-	if got := shortHelp(h.m); !strings.HasPrefix(got, "↑/k up • ↓/j down • space tick • enter verify again") {
+	if got := shortHelp(h.m); !strings.HasPrefix(got, "↑↓ move • space tick • enter verify") {
 		t.Errorf("the help bar after f: %q", got)
 	}
 	h.press("space", "enter") // fixed: verify again
