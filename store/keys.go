@@ -26,7 +26,14 @@ func checkKeyMaterial(credID string, km KeyMaterial) error {
 // is refused with ErrKeyNotSealed when the store's keys are protected (see
 // SettingKeyProtection), checked in the same transaction as the write. When
 // a different key is replaced, the pages its old form was in are zeroed.
-func (s *Store) PutKey(credID string, km KeyMaterial) error {
+func (s *Store) PutKey(credID string, km KeyMaterial) error { return s.PutKeyIf(credID, km, nil) }
+
+// PutKeyIf is PutKey for a key sealed (or left plain) as the settings in
+// expect said: when one of them no longer has that exact value (nil: unset)
+// in the write transaction, nothing is written and ErrChanged is returned.
+// A key sealed under a passphrase another xops has changed or removed
+// meanwhile would otherwise be stored where no passphrase opens it.
+func (s *Store) PutKeyIf(credID string, km KeyMaterial, expect map[string][]byte) error {
 	if err := checkKeyMaterial(credID, km); err != nil {
 		return err
 	}
@@ -37,6 +44,9 @@ func (s *Store) PutKey(credID string, km KeyMaterial) error {
 	}
 	replaced := false
 	err = s.update(func(tx *bolt.Tx) error {
+		if err := expectSettings(tx, expect); err != nil {
+			return fmt.Errorf("storing the key of credential %s: %w", credID, err)
+		}
 		if err := refusePlainKey(tx, credID, km); err != nil {
 			return err
 		}
@@ -53,6 +63,18 @@ func (s *Store) PutKey(credID string, km KeyMaterial) error {
 		return err
 	}
 	return s.scrubAfterRemoval("the replaced key of credential " + credID)
+}
+
+// expectSettings fails with ErrChanged unless every setting in expect has
+// that exact value (nil: unset).
+func expectSettings(tx *bolt.Tx, expect map[string][]byte) error {
+	b := tx.Bucket(bucketSettings)
+	for k, want := range expect {
+		if got := b.Get([]byte(k)); (got == nil) != (want == nil) || !bytes.Equal(got, want) {
+			return fmt.Errorf("setting %q: %w", k, ErrChanged)
+		}
+	}
+	return nil
 }
 
 // Key returns a credential's key material (ErrNotFound when there is none).
@@ -161,11 +183,8 @@ func (s *Store) RewriteKeysIf(r KeyRewrite) error {
 
 func (s *Store) rewriteKeysIf(r KeyRewrite) error {
 	return s.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSettings)
-		for k, want := range r.Expect {
-			if got := b.Get([]byte(k)); (got == nil) != (want == nil) || !bytes.Equal(got, want) {
-				return fmt.Errorf("setting %q: %w", k, ErrChanged)
-			}
+		if err := expectSettings(tx, r.Expect); err != nil {
+			return err
 		}
 		if err := rewriteKeysTx(tx, r.Fn, r.Settings); err != nil {
 			return err

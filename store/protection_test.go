@@ -76,3 +76,36 @@ func TestPlainKeyRefusedInProtectedStore(t *testing.T) {
 		t.Errorf("the refused rewrite wrote the setting: %q, %v", v, err)
 	}
 }
+
+// TestPutKeyIfChecksTheSettingInItsTransaction: a key sealed under a
+// protection that changed meanwhile is refused with ErrChanged and nothing
+// is written; under the same protection it is stored.
+func TestPutKeyIfChecksTheSettingInItsTransaction(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	sealedUnder := []byte(`{"v":1,"mode":"age-scrypt","identity":"b2xk"}`)
+	if err := s.PutSetting(store.SettingKeyProtection, []byte(`{"v":1,"mode":"age-scrypt","identity":"bmV3"}`)); err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := s.Generation()
+	err := s.PutKeyIf("k", sealedKey(1), map[string][]byte{store.SettingKeyProtection: sealedUnder})
+	wantErrIs(t, err, store.ErrChanged)
+	if _, err := s.Key("k"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a refused key was stored: %v", err)
+	}
+	if g, _ := s.Generation(); g != gen {
+		t.Errorf("a refused PutKeyIf wrote (generation %d → %d)", gen, g)
+	}
+	// Expecting "unset" fails too once a setting exists.
+	wantErrIs(t, s.PutKeyIf("k", sealedKey(1), map[string][]byte{store.SettingKeyProtection: nil}), store.ErrChanged)
+
+	if err := s.PutSetting(store.SettingKeyProtection, sealedUnder); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutKeyIf("k", sealedKey(1), map[string][]byte{store.SettingKeyProtection: sealedUnder}); err != nil {
+		t.Fatalf("PutKeyIf under the same protection: %v", err)
+	}
+	if km, err := s.Key("k"); err != nil || len(km.KeyAge) == 0 {
+		t.Errorf("stored key: %v, %v", km, err)
+	}
+}
