@@ -138,70 +138,92 @@ func (k *keyring) cached(wrapped []byte) *sealer {
 // Passphrase provider (again after a wrong answer, PassphraseAttempts times).
 // It returns nil when the store has no passphrase.
 func (s *Service) identity(ctx context.Context) (*sealer, error) {
-	kp, _, err := s.protection()
+	id, _, err := s.identityAndSetting(ctx)
+	return id, err
+}
+
+// identityAndSetting is identity with the raw protection setting it came
+// from (nil: unset), for a write that must land under that same setting.
+func (s *Service) identityAndSetting(ctx context.Context) (*sealer, []byte, error) {
+	kp, raw, err := s.protection()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if kp.Mode == modeNone {
-		return nil, nil
+		return nil, raw, nil
 	}
 	s.unlocking.Lock()
 	defer s.unlocking.Unlock()
 	if id := s.keyring.cached(kp.Identity); id != nil {
-		return id, nil
+		return id, raw, nil
 	}
 	if s.Passphrase == nil {
-		return nil, ErrKeyLocked
+		return nil, nil, ErrKeyLocked
 	}
 	for range PassphraseAttempts {
 		pass, err := s.Passphrase(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		id, err := openIdentity(kp.Identity, pass)
 		if errors.Is(err, ErrWrongPassphrase) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		s.keyring.remember(kp.Identity, id)
-		return id, nil
+		return id, raw, nil
 	}
-	return nil, ErrWrongPassphrase
+	return nil, nil, ErrWrongPassphrase
 }
 
 // sealKey is the key material to store for a new key: encrypted when the
-// store has a passphrase (asking for it if it is not open yet), else plain.
-func (s *Service) sealKey(ctx context.Context, certDER, pkcs8 []byte) (store.KeyMaterial, error) {
+// store has a passphrase (asking for it if it is not open yet), else plain;
+// with the raw protection setting it was sealed under (nil: unset).
+func (s *Service) sealKey(ctx context.Context, certDER, pkcs8 []byte) (store.KeyMaterial, []byte, error) {
 	km := store.KeyMaterial{V: store.RecordVersion, CertDER: certDER}
-	id, err := s.identity(ctx)
+	id, setting, err := s.identityAndSetting(ctx)
 	if err != nil {
-		return km, &PassphraseError{Err: err}
+		return km, nil, &PassphraseError{Err: err}
 	}
 	if id == nil {
 		km.KeyPKCS8 = pkcs8
-		return km, nil
+		return km, setting, nil
 	}
 	if km.KeyAge, err = id.seal(pkcs8); err != nil {
-		return km, err
+		return km, nil, err
 	}
-	return km, nil
+	return km, setting, nil
 }
+
+// keyPutterIf is a store that writes a key only under the protection it was
+// sealed with (store.Store satisfies it).
+type keyPutterIf interface {
+	PutKeyIf(credID string, km store.KeyMaterial, expect map[string][]byte) error
+}
+
+var _ keyPutterIf = (*store.Store)(nil)
 
 // putNewKey seals a new key as the store's protection says and stores it.
 // The protection is read before the write transaction, so another xops may
-// set a passphrase in between: the store then refuses the plain key
-// (store.ErrKeyNotSealed) and nothing is written. The protection is read
-// again, the key sealed under it and the write tried once more.
+// set, change or remove the passphrase in between. A store that can check
+// the setting in its write transaction (keyPutterIf) then refuses with
+// store.ErrChanged; any store refuses a plain key under a passphrase
+// (store.ErrKeyNotSealed). Either way nothing was written: the protection
+// is read again, the key sealed under it and the write tried once more.
 func (s *Service) putNewKey(ctx context.Context, credID string, certDER, pkcs8 []byte) error {
 	for try := 0; ; try++ {
-		km, err := s.sealKey(ctx, certDER, pkcs8)
+		km, setting, err := s.sealKey(ctx, certDER, pkcs8)
 		if err != nil {
 			return fmt.Errorf("protect the new key: %w", err)
 		}
-		err = s.Store.PutKey(credID, km)
-		if errors.Is(err, store.ErrKeyNotSealed) && try == 0 {
+		if p, ok := s.Store.(keyPutterIf); ok {
+			err = p.PutKeyIf(credID, km, map[string][]byte{SettingKeyProtection: setting})
+		} else {
+			err = s.Store.PutKey(credID, km)
+		}
+		if (errors.Is(err, store.ErrKeyNotSealed) || errors.Is(err, store.ErrChanged)) && try == 0 {
 			continue
 		}
 		if err != nil {
