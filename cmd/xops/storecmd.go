@@ -74,7 +74,11 @@ func (a *app) pruneKeys(st *store.Store) error {
 	if err != nil {
 		return failedErr(fmt.Errorf("prune the unused keys of %s: %w", a.stPath, err))
 	}
-	fmt.Fprintf(a.stdout, "Removed %d unused key(s) (their bytes zeroed in the file); kept %d.\n", len(rep.Removed), len(rep.Kept))
+	zeroed := ""
+	if len(rep.Removed) > 0 {
+		zeroed = " (their bytes zeroed in the file)"
+	}
+	fmt.Fprintf(a.stdout, "Removed %d unused key(s)%s; kept %d.\n", len(rep.Removed), zeroed, len(rep.Kept))
 	why := map[string]int{}
 	for _, reason := range rep.Kept {
 		why[reason]++

@@ -158,6 +158,7 @@ func TestStoreCheckPruneRemovesOnlyStaleUnnamedKeys(t *testing.T) {
 	}
 
 	r = mustRun(t, f.e, "store", "check", "--prune")
+	t.Logf("store check --prune:\n%s", r.stdout)
 	for _, want := range []string{
 		": ok\n",
 		"Removed 1 unused key(s)",
