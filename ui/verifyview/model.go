@@ -47,6 +47,9 @@ type Deps struct {
 	// RetryWindow is how long after the admin's own attempt the screen keeps
 	// retrying by itself. 0 means DefaultRetryWindow.
 	RetryWindow time.Duration
+	// Continue says in the help bar what enter does with a result, in the
+	// host's words ("finish" in the wizard); "" means "continue".
+	Continue string
 }
 
 // FixStepMsg is emitted when the admin presses the "go fix it" key on a
@@ -132,10 +135,14 @@ func New(d Deps) *Model {
 	if d.RetryWindow <= 0 {
 		d.RetryWindow = DefaultRetryWindow
 	}
+	keys := DefaultKeyMap()
+	if d.Continue != "" {
+		keys.Continue.SetHelp("enter", d.Continue)
+	}
 	m := &Model{
 		deps:    d,
 		styles:  uikit.NewStyles(true, false),
-		keys:    DefaultKeyMap(),
+		keys:    keys,
 		width:   80,
 		height:  24,
 		results: map[entra.CheckID]entra.CheckResult{},

@@ -67,3 +67,14 @@ func TestUnknownLongCheckWrapsUnderItsTitle(t *testing.T) {
 		t.Errorf("rows %q", rows)
 	}
 }
+
+// TestFailureAtWizardSizeShowsTheStepToFix: inside the wizard at 60×16 the
+// screen has 44×11. The footer takes its short wordings, so the failed
+// check's "Step to fix" line still shows above it.
+func TestFailureAtWizardSizeShowsTheStepToFix(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, newFake(finished("contoso", consentMissing())), Deps{}, 44, 11)
+	h.settle()
+	h.wantView("✗ Exchange.ManageAsApp granted", "Step to fix: 3. Grant admin consent",
+		"✗ Fix step 3, then retry.", "Retrying in 15s: Entra can be slow.")
+}

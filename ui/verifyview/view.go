@@ -193,7 +193,8 @@ func (m *Model) footer() []string {
 	switch {
 	case m.counting:
 		left := m.retryAt.Sub(m.deps.Now())
-		add(m.styles.Warn, fmt.Sprintf("Retrying in %s (Entra can take minutes to apply a change).", seconds(left)))
+		add(m.styles.Warn, m.fitting(fmt.Sprintf("Retrying in %s (Entra can take minutes to apply a change).", seconds(left)),
+			fmt.Sprintf("Retrying in %s: Entra can be slow.", seconds(left))))
 	case m.gaveUp:
 		add(m.styles.Muted, fmt.Sprintf("Stopped retrying by itself after %s: r tries again.", minutes(m.deps.RetryWindow)))
 	}
@@ -211,19 +212,30 @@ func (m *Model) verdict(add func(lipgloss.Style, string)) {
 	}
 	switch {
 	case r.OK:
-		add(m.styles.OK, fmt.Sprintf("✓ All %d checks passed: “%s” is verified.", len(r.Checks), line(m.deps.Account)))
+		add(m.styles.OK, m.fitting(fmt.Sprintf("✓ All %d checks passed: “%s” is verified.", len(r.Checks), line(m.deps.Account)),
+			fmt.Sprintf("✓ All %d checks passed: verified.", len(r.Checks))))
 	case r.FailedStep != "":
-		add(m.styles.Bad, "✗ Fix "+stepRef(r.FailedStep)+", then retry.")
+		add(m.styles.Bad, m.fitting("✗ Fix "+stepRef(r.FailedStep)+", then retry.", "✗ Fix "+shortStep(r.FailedStep)+", then retry."))
 	default:
 		add(m.styles.Bad, "✗ Not a setup mistake: solve the problem above, then retry.")
 	}
 	if warnings > 0 {
-		text := "⚠ 1 warning above: act before it becomes a failure."
+		text := m.fitting("⚠ 1 warning above: act before it becomes a failure.", "⚠ 1 warning above: act on it.")
 		if warnings > 1 {
-			text = fmt.Sprintf("⚠ %d warnings above: act before they become failures.", warnings)
+			text = m.fitting(fmt.Sprintf("⚠ %d warnings above: act before they become failures.", warnings),
+				fmt.Sprintf("⚠ %d warnings above: act on them.", warnings))
 		}
 		add(m.styles.Warn, text)
 	}
+}
+
+// fitting is long when it fits on one line, else short (which may wrap):
+// at 60×16 the footer's lines are the checks' room.
+func (m *Model) fitting(long, short string) string {
+	if ansi.StringWidth(long) <= m.width {
+		return long
+	}
+	return short
 }
 
 // scrollHint tells where the hidden checks are.

@@ -226,8 +226,11 @@ func (m *Model) viewCertificate() string {
 	}
 	if c.editing() {
 		lines = append(lines, "Save as: "+c.path.View())
+	} else if one := "Save as: " + path; lipgloss.Width(one)+1+lipgloss.Width(state) <= w {
+		lines = append(lines, one+" "+state)
 	} else {
-		lines = append(lines, truncate("Save as: "+path, w-lipgloss.Width(state)-1)+" "+state)
+		// At 60×16 the path keeps the line to itself, the state goes under it.
+		lines = append(lines, wrap(one, w), "  "+state)
 	}
 	switch {
 	case st.Asking == wizard.AskOverwrite:
@@ -243,7 +246,7 @@ func (m *Model) viewCertificate() string {
 	if m.height >= 18 {
 		lines = append(lines, s.Muted.Render(wrap("(adjust user@host if you reach this machine another way)", w)))
 	}
-	lines = append(lines, s.Muted.Render(truncate("── the certificate (public; safe to copy) ──", w)))
+	lines = append(lines, s.Muted.Render(fitting(w, "── the certificate (public; safe to copy) ──", "── the certificate (public) ──")))
 	c.pem.setHeight(max(m.height-lineCount(strings.Join(lines, "\n")), 2))
 	lines = append(lines, c.pem.view(s))
 	return strings.Join(lines, "\n")

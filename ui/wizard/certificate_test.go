@@ -53,3 +53,20 @@ func TestCertificatePathEditedAndExtensionChecked(t *testing.T) {
 		t.Error("still capturing after enter")
 	}
 }
+
+// TestCertificatePageAt60x16ShowsThePath: at 44 columns the file name is
+// whole, the "not saved yet" state under it rather than cutting it.
+func TestCertificatePageAt60x16ShowsThePath(t *testing.T) {
+	t.Parallel()
+	h, _, _ := newTestWizard(t, 44, 13)
+	toCertificate(h, "Contoso Holdings")
+	v := h.view()
+	if !strings.Contains(v, "Save as: Contoso-Holdings.cer") || !strings.Contains(v, "not saved yet: s saves") {
+		t.Errorf("certificate page at 44×13:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "…") && !strings.Contains(l, "more lines") {
+			t.Errorf("a cut line: %q", l)
+		}
+	}
+}

@@ -95,7 +95,8 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		if m.d.Verifier == nil {
 			return func() tea.Msg { return verifyBackMsg{} }
 		}
-		v := verifyview.New(verifyview.Deps{Verifier: m.d.Verifier, Account: m.st.Form.Name, Now: m.d.Now})
+		// enter ends the wizard with the result (Home says how it went).
+		v := verifyview.New(verifyview.Deps{Verifier: m.d.Verifier, Account: m.st.Form.Name, Now: m.d.Now, Continue: "finish"})
 		v.SetStyles(m.styles)
 		v.SetSize(m.width, max(m.height-2, 1))
 		m.verify = v

@@ -169,6 +169,9 @@ func TestVerificationSendsBackToTheStep(t *testing.T) {
 	h.pump(func() bool {
 		return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running()
 	})
+	if got := shortHelp(h.m); !strings.Contains(got, "enter finish") {
+		t.Errorf("the help bar on the result: %q", got)
+	}
 	h.press("enter")
 	h.pump(func() bool { return h.sawOut(uikit.HomeMsg{}) })
 	h.pump(func() bool {
