@@ -26,10 +26,10 @@ type uploadView struct {
 
 func newUploadView() uploadView {
 	return uploadView{k: uploadKeys{
-		Sandbox:    binding("u", "upload in the sandbox", "u"),
+		Sandbox:    binding("u", "upload (sandbox)", "u"),
 		ScrollDown: binding("pgdn", "more", "pgdown", "down", "j"),
 		ScrollUp:   binding("pgup", "back up", "pgup", "up", "k"),
-		Continue:   binding("enter", "uploaded: save the account", "enter"),
+		Continue:   binding("enter", "uploaded: save", "enter"),
 		Back:       binding("esc", "back", "esc"),
 	}}
 }
@@ -67,6 +67,9 @@ func (m *Model) viewUpload() string {
 		top = append(top, s.Warn.Render(truncate(m.spin.View()+" "+m.working, w)))
 	case st.Ticked(entra.StepUploadCertificate):
 		top = append(top, s.OK.Render(truncate("✓ Uploaded. enter saves the account.", w)))
+	case m.d.Sandbox != nil:
+		// The help bar may not have room for u at 60 columns: say it here.
+		top = append(top, wrap("Sandbox: u uploads it to the simulated app; then enter saves the account.", w))
 	default:
 		top = append(top, wrap("Upload the certificate to your app in Entra, then press enter.", w))
 	}

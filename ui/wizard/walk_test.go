@@ -267,7 +267,17 @@ func TestSandboxPerformsSteps(t *testing.T) {
 		h.drain()
 	}
 	h.pump(func() bool { return h.m.st.Step == wizard.StepCertificate && len(h.m.pem) > 0 })
-	h.press("enter", "u")
+	h.press("enter")
+	// u is said on the page (the help bar may drop it at 60 columns), and
+	// the help bar's first keys fit 80 columns with "? more keys • q quit".
+	if !shows(h, "Sandbox: u uploads it to the simulated app; then enter saves") {
+		t.Errorf("the upload page does not say u:\n%s", h.view())
+	}
+	if got := shortHelp(h.m); !strings.HasPrefix(got, "enter uploaded: save • u upload (sandbox)") ||
+		len([]rune("enter uploaded: save • u upload (sandbox) • ? more keys • q quit")) > 80 {
+		t.Errorf("upload help %q", got)
+	}
+	h.press("u")
 	h.pump(func() bool { return h.m.st.Ticked(entra.StepUploadCertificate) })
 	if len(sb.certs) != 1 || string(sb.certs[0]) != string(h.m.pem) {
 		t.Error("the sandbox did not get our certificate")
