@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/assets"
 	"github.com/xops/xops/entra"
@@ -214,8 +215,9 @@ func stepDetail(s uikit.Styles, st assets.Step, w int) string {
 
 // hang wraps text after a prefix, indenting the following lines under the text.
 func hang(prefix, text string, w int) string {
-	pad := strings.Repeat(" ", len(prefix))
-	lines := strings.Split(wrap(text, max(w-len(prefix), 10)), "\n")
+	pw := ansi.StringWidth(prefix) // cells, not bytes: "› " is two
+	pad := strings.Repeat(" ", pw)
+	lines := strings.Split(wrap(text, max(w-pw, 10)), "\n")
 	for i := range lines {
 		if i == 0 {
 			lines[i] = prefix + lines[i]

@@ -47,11 +47,10 @@ func newBrokenDraftView(err error) *resumeView {
 func (r *resumeView) keys() keyList { return keyList{r.k.Up, r.k.Down, r.k.Choose, r.k.Back} }
 
 func (r *resumeView) label() string {
-	name := r.draft.Form.Name
-	if name == "" {
-		name = "no name yet"
+	if name := r.draft.Form.Name; name != "" {
+		return fmt.Sprintf("Resume “%s” (step %d, %s)", safetext.Line(name), r.draft.Step.Number(), r.draft.Step.Title())
 	}
-	return fmt.Sprintf("Resume (step %d, %s; name %s)", r.draft.Step.Number(), r.draft.Step.Title(), safetext.Line(name))
+	return fmt.Sprintf("Resume (step %d, %s; no name yet)", r.draft.Step.Number(), r.draft.Step.Title())
 }
 
 func (m *Model) updateResume(msg tea.KeyPressMsg) tea.Cmd {

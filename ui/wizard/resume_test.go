@@ -46,7 +46,7 @@ func TestResumeDraft(t *testing.T) {
 	st := newMemStore()
 	draftAtUpload(t, st)
 	h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st}, 63, 21)
-	if !shows(h, "› Resume (step 5, Upload in Entra; name contoso)") || !shows(h, "Start over") {
+	if !shows(h, "› Resume “contoso” (step 5, Upload in Entra)") || !shows(h, "Start over") {
 		t.Fatalf("resume question:\n%s", h.view())
 	}
 	h.press("enter")
@@ -279,4 +279,22 @@ func TestLeavingAFailedVerificationSaysWhichStep(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestResumeQuestionWrapsUnderItsText: at 44 columns a choice's second line
+// starts under its text, two cells in (the cursor "› " is two cells, not
+// its four bytes), and a draft without a name says so plainly.
+func TestResumeQuestionWrapsUnderItsText(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	raw, err := wizard.New().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.drafts[wizard.DraftKind] = raw
+	h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st}, 44, 13)
+	v := h.view()
+	if !strings.Contains(v, "› Resume (step 1, Entra checklist; no name\n  yet)") {
+		t.Errorf("resume question at 44 columns:\n%s", v)
+	}
 }
