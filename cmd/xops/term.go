@@ -67,8 +67,15 @@ func (a *app) readSecret(ctx context.Context, prompt string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read the password: %w", err)
 	}
-	fmt.Fprint(a.stderr, prompt)
+	// Echo goes off before the prompt shows, not after (as ReadPassword
+	// alone would): a secret typed as soon as the prompt appears is never
+	// echoed, however the goroutines are scheduled.
+	if err := echoOff(fd); err != nil {
+		return "", fmt.Errorf("read the password: turn the terminal's echo off: %w", err)
+	}
 	defer fmt.Fprintln(a.stderr)
+	defer func() { _ = term.Restore(fd, state) }()
+	fmt.Fprint(a.stderr, prompt)
 	type answer struct {
 		b   []byte
 		err error
