@@ -169,7 +169,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, m.k.Quit):
 			m.quitAsk = true
 		case key.Matches(msg, m.k.Copy) && m.prompt != nil && !m.signedIn:
-			return tea.Batch(tea.SetClipboard(m.prompt.UserCode), uikit.Status("Code copied to the clipboard", false))
+			return tea.Batch(tea.SetClipboard(m.prompt.UserCode), uikit.Status("Code sent to the clipboard (if the terminal allows it)", false))
 		case key.Matches(msg, m.k.Cancel) && !m.stopping:
 			m.stopping = true
 			m.cancel()

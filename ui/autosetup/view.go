@@ -137,7 +137,8 @@ func (m *Model) viewRunning() []string {
 		p := m.prompt
 		lines = append(lines, "On any device, open", s.Code.Render(safetext.Line(p.VerificationURL)), "and enter the code:",
 			m.bigCode(p.UserCode))
-		tail := "copied to your clipboard (c copies again)"
+		// OSC 52 needs the terminal's consent (tmux: set-clipboard): say so.
+		tail := "copied to your clipboard if the terminal allows (c: again)"
 		if !p.ExpiresAt.IsZero() {
 			left := p.ExpiresAt.Sub(m.now)
 			tail = "expires in " + countdown(left) + " · " + tail
