@@ -532,7 +532,7 @@ func TestCancelledSignInSaysNothingExists(t *testing.T) {
 	press(m, "esc")
 	pumpUntil(t, m, func() bool { return m.phase == phaseFailed })
 	v := plain(m)
-	mustContain(t, v, "The sign-in was cancelled", "Nothing for this link exists according to this run yet.")
+	mustContain(t, v, "The sign-in was cancelled", "This run made nothing in the tenant yet.")
 	if strings.Contains(v, "(missing)") {
 		t.Errorf("a list of misses after a cancelled sign-in:\n%s", v)
 	}

@@ -274,7 +274,11 @@ func (m *Model) viewFailed(short bool) (what, way []string) {
 	switch {
 	case len(inv.Items) > 0 && !made:
 		// A run stopped before it made anything: one line, not a list of misses.
-		lines = append(lines, "", "Nothing for this link exists "+src+" yet.")
+		none := "This run made nothing in the tenant yet."
+		if inv.FromTenant {
+			none = "Nothing for this link exists in the tenant yet."
+		}
+		lines = append(lines, "", none)
 	case len(inv.Items) > 0:
 		lines = append(lines, "", "What exists "+src+":")
 		for _, it := range inv.Items {
