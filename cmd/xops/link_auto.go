@@ -96,39 +96,16 @@ func (a *app) showDeviceCode(p entra.DeviceCodePrompt) {
 
 // showSetupEvent reports each step of the automatic setup as it ends.
 func (a *app) showSetupEvent(e entra.SetupEvent) {
-	if e.Running {
-		return
+	if line := setupEventLine(e); line != "" {
+		fmt.Fprintln(a.stderr, line)
 	}
-	mark := "✓"
-	if !e.OK {
-		mark = "✗"
-	}
-	line := mark + " " + e.Step.Title()
-	if e.Existed {
-		line += " (already there)"
-	}
-	if e.Message != "" {
-		line += ": " + oneLine(e.Message)
-	}
-	fmt.Fprintln(a.stderr, line)
 }
 
 // explainAutoFailure says what exists in the tenant, what does not, and the
 // way out, so nothing half-made is left unexplained.
 func (a *app) explainAutoFailure(ae *flow.AutoLinkError) {
-	if len(ae.Inventory.Items) > 0 {
-		src := "according to this run's progress"
-		if ae.Inventory.FromTenant {
-			src = "in the tenant"
-		}
-		fmt.Fprintf(a.stderr, "What exists %s:\n", src)
-		for _, it := range ae.Inventory.Items {
-			mark := "✗ missing"
-			if it.Exists {
-				mark = "✓ exists "
-			}
-			fmt.Fprintf(a.stderr, "  %s  %s\n", mark, oneLine(it.What))
-		}
+	for _, l := range inventoryLines(ae.Inventory) {
+		fmt.Fprintln(a.stderr, l)
 	}
 	name := shellQuote(ae.Progress.Name)
 	if ae.Guided() {
