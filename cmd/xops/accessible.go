@@ -65,17 +65,32 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 		p.say("Sandbox: a simulated tenant on this machine; nothing reaches Microsoft.")
 	}
 	err = a.accessibleHome(p, svc)
+	var stopped *autoStopped
 	switch {
+	case errors.As(err, &stopped) && errors.Is(err, errInputEnded):
+		return usageErr("input ended; %s", stopped.kept(svc))
+	case errors.As(err, &stopped) && errors.Is(err, errInterrupted):
+		return failedErr(fmt.Errorf("interrupted; %s", stopped.kept(svc)))
+	case errors.As(err, &stopped):
+		return stopped.cause
 	case errors.Is(err, errInputEnded):
-		return usageErr("input ended; nothing saved")
+		return usageErr("input ended; nothing saved%s", autoKeptNote(svc))
 	case errors.Is(err, errInterrupted):
-		return failedErr(errors.New("interrupted; nothing saved"))
+		return failedErr(fmt.Errorf("interrupted; nothing saved%s", autoKeptNote(svc)))
 	}
 	return err
 }
 
-// accessibleHome loops over Home and its menu until the admin quits.
+// accessibleHome loops over Home and its menu until the admin quits. An
+// automatic link left unfinished is offered first, as the TUI opens "Link a
+// New Microsoft Account" on it.
 func (a *app) accessibleHome(p *prompter, svc *flow.Service) error {
+	if prog, ok := resumableAuto(svc.Store); ok {
+		p.say("An automatic setup of %s was left unfinished.", oneLine(prog.Name))
+		if err := a.accessibleLinkMicrosoft(p, svc); err != nil {
+			return err
+		}
+	}
 	for {
 		n, err := a.printHome(p, svc)
 		if err != nil {
@@ -86,7 +101,7 @@ func (a *app) accessibleHome(p *prompter, svc *flow.Service) error {
 			if err != nil || quit {
 				return err
 			}
-			if err := a.accessibleLink(p, svc); err != nil {
+			if err := a.accessibleLinkMicrosoft(p, svc); err != nil {
 				return err
 			}
 			continue
@@ -102,7 +117,7 @@ func (a *app) accessibleHome(p *prompter, svc *flow.Service) error {
 		}
 		switch i {
 		case 0:
-			err = a.accessibleLink(p, svc)
+			err = a.accessibleLinkMicrosoft(p, svc)
 		case 1:
 			err = a.accessibleVerifyAccount(p, svc)
 		case 3:

@@ -11,7 +11,6 @@ import (
 
 	"github.com/xops/xops/assets"
 	"github.com/xops/xops/entra"
-	"github.com/xops/xops/entra/certs"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/validate"
 	"github.com/xops/xops/flow/wizard"
@@ -33,16 +32,33 @@ type linkSession struct {
 
 	in       flow.LinkInput
 	sc       store.Credential
-	cred     *certs.Credential
+	certPEM  []byte // the certificate of sc, to write and upload
 	keyMade  bool
 	certPath string // the certificate file this run wrote
 	saved    bool
+
+	// fromAuto is set when a stopped automatic setup handed over to this
+	// session (accessible_auto.go): the steps it did are ticked, the form is
+	// filled with what it learned, and its key (autoCred, made for autoName
+	// with autoDays) is reused unless the form changes what it was made
+	// with. The automatic run's draft and key stay until the account is
+	// saved, so a session stopped before that leaves the run resumable.
+	fromAuto bool
+	autoCred store.Credential
+	autoName string
+	autoDays int
 }
 
 // accessibleLink runs the link wizard. When it stops before the account is
 // saved (end of input, ctrl+c, a failure), the key and the certificate file
 // it made are removed: nothing half-made stays behind.
 func (a *app) accessibleLink(p *prompter, svc *flow.Service) error {
+	return a.runLinkSession(p, svc, nil)
+}
+
+// runLinkSession runs the guided wizard, fresh (ae nil) or taking over from
+// the automatic setup that stopped with ae.
+func (a *app) runLinkSession(p *prompter, svc *flow.Service, ae *flow.AutoLinkError) error {
 	steps, err := assets.Checklist()
 	if err != nil {
 		return failedErr(err)
@@ -52,7 +68,16 @@ func (a *app) accessibleLink(p *prompter, svc *flow.Service) error {
 	for _, st := range steps {
 		s.steps[st.ID] = st
 	}
+	if ae != nil {
+		s.takeOver(ae)
+	}
 	err = s.run()
+	if err != nil && !s.saved && s.fromAuto {
+		if derr := s.discard(); derr != nil {
+			return errors.Join(err, derr)
+		}
+		return &autoStopped{cause: err, name: s.autoName}
+	}
 	if err != nil && !s.saved {
 		if derr := s.discard(); derr != nil {
 			err = errors.Join(err, derr)
@@ -72,7 +97,12 @@ func (a *app) accessibleLink(p *prompter, svc *flow.Service) error {
 
 func (s *linkSession) run() error {
 	s.p.say("")
-	s.p.say("Link a new Microsoft 365 account. End of input (ctrl+d) stops here with nothing saved.")
+	if s.fromAuto {
+		s.p.say("The guided checklist, with what the automatic setup did ticked and the IDs it learned filled in.")
+		s.p.say("End of input (ctrl+d) stops here; the automatic setup's progress stays, to resume or to come back to.")
+	} else {
+		s.p.say("Link a new Microsoft 365 account. End of input (ctrl+d) stops here with nothing saved.")
+	}
 	for _, step := range []func() error{s.checklist, s.form, s.generate, s.writeCertificate, s.upload, s.save} {
 		if err := step(); err != nil {
 			return err
@@ -141,6 +171,10 @@ func checklistBeforeUpload() []entra.Step {
 func (s *linkSession) checkStep(n int, id entra.Step) error {
 	st := s.steps[id]
 	s.p.say("")
+	if s.fromAuto && s.done[id] {
+		s.p.say("%d. %s (%s): done by the automatic setup.", n, st.Title, id)
+		return nil
+	}
 	s.p.say("%d. %s (%s)", n, st.Title, id)
 	s.p.say("   %s", st.Summary)
 	if st.Where != "" {
@@ -217,10 +251,10 @@ func (s *linkSession) sandboxDo(id entra.Step) error {
 		s.p.say("Sandbox: App ID %s, tenant ID %s, organization %s (the form offers them).", s.in.AppID, s.in.TenantID, s.in.Organization)
 		return nil
 	case entra.StepUploadCertificate:
-		if s.cred == nil {
+		if len(s.certPEM) == 0 {
 			return errors.New("the certificate does not exist yet: it is made after the form")
 		}
-		if err := sb.Perform(id, s.appID, s.cred.CertificatePEM()); err != nil {
+		if err := sb.Perform(id, s.appID, s.certPEM); err != nil {
 			return err
 		}
 	default:
@@ -349,6 +383,15 @@ func intField(label string, check func(int) error) func(string) (string, error) 
 // stops before the save.
 func (s *linkSession) generate() error {
 	s.page(wizard.StepGenerate)
+	if s.autoCred.ID != "" {
+		if s.in.Name == s.autoName && s.in.KeySize == s.autoCred.KeySize && s.in.CertDays == s.autoDays {
+			s.sc = s.autoCred
+			s.p.say("Reusing the key the automatic setup made. Thumbprint (SHA-1): %s; valid %s to %s.",
+				s.sc.Thumbprint, rfc3339(s.sc.NotBefore), rfc3339(s.sc.NotAfter))
+			return nil
+		}
+		s.p.say("The name, key size or lifetime differs from the key the automatic setup made: making a new one (that key is removed once the account is saved).")
+	}
 	s.p.say("Making a %d-bit RSA key and a certificate valid %d days (a few seconds)…", s.in.KeySize, s.in.CertDays)
 	sc, cred, err := s.svc.NewCredential(s.p.ctx, s.in.Name, s.in.KeySize, s.in.CertDays)
 	if err != nil {
@@ -357,7 +400,7 @@ func (s *linkSession) generate() error {
 		}
 		return failedErr(err)
 	}
-	s.sc, s.cred, s.keyMade = sc, cred, true
+	s.sc, s.certPEM, s.keyMade = sc, cred.CertificatePEM(), true
 	s.p.say("Done. Thumbprint (SHA-1): %s; valid %s to %s.", sc.Thumbprint, rfc3339(sc.NotBefore), rfc3339(sc.NotAfter))
 	return nil
 }
@@ -390,7 +433,7 @@ func (s *linkSession) writeCertificate() error {
 			s.p.say("  cannot use %s: %s", oneLine(path), oneLine(err.Error()))
 			continue
 		}
-		if err := writeCertFile(path, s.cred.CertificatePEM(), replace); err != nil {
+		if err := writeCertFile(path, s.certPEM, replace); err != nil {
 			s.p.say("  cannot write %s: %s; type another path.", oneLine(path), oneLine(err.Error()))
 			continue
 		}
@@ -446,6 +489,11 @@ func (s *linkSession) upload() error {
 		s.p.say("   Watch out: %s", w)
 	}
 	s.p.say("   Entra must then list the thumbprint %s.", s.sc.Thumbprint)
+	if s.fromAuto && s.done[entra.StepUploadCertificate] && s.sc.ID == s.autoCred.ID {
+		s.p.say("Done by the automatic setup: the app has this certificate already.")
+		return nil
+	}
+	s.done[entra.StepUploadCertificate] = false // a new certificate is not on the app yet
 	if err := s.askDone(entra.StepUploadCertificate); err != nil {
 		return err
 	}
@@ -465,6 +513,9 @@ func (s *linkSession) save() error {
 	s.saved = true
 	s.in.Name = acc.Name
 	s.p.say("Saved the account %s (not verified yet).", oneLine(acc.Name))
+	if s.fromAuto {
+		s.dropAutoRun()
+	}
 	return nil
 }
 

@@ -22,6 +22,30 @@ type prompter struct {
 	ctx context.Context
 	a   *app
 	w   io.Writer
+	// pending is the read of the next answer once it has started: a read
+	// left by ctrl+c, or by a run that watched for end of input and ended
+	// first, is picked up by the next question, so no typed line is lost.
+	pending chan lineRead
+}
+
+// lineRead is one line read from stdin, or why none was.
+type lineRead struct {
+	s   string
+	err error
+}
+
+// read starts reading the next answer, unless a read is already under way,
+// and returns where it lands (a channel with room for it: it can be put back).
+func (p *prompter) read() chan lineRead {
+	if p.pending == nil {
+		ch := make(chan lineRead, 1)
+		go func() {
+			s, err := p.a.readLine(context.Background())
+			ch <- lineRead{s, err}
+		}()
+		p.pending = ch
+	}
+	return p.pending
 }
 
 // say prints one line of text for the admin.
@@ -33,7 +57,15 @@ func (p *prompter) say(format string, args ...any) {
 // errInputEnded, ctrl+c errInterrupted.
 func (p *prompter) ask(question string) (string, error) {
 	fmt.Fprintf(p.w, "%s ", question)
-	s, err := p.a.readLine(p.ctx)
+	var s string
+	var err error
+	select {
+	case r := <-p.read():
+		p.pending, s, err = nil, r.s, r.err
+	case <-p.ctx.Done():
+		fmt.Fprintln(p.a.stderr)
+		return "", errInterrupted
+	}
 	if errors.Is(err, io.EOF) {
 		fmt.Fprintln(p.w)
 		return "", errInputEnded
@@ -111,17 +143,37 @@ func (p *prompter) menu(title string, options []string) (int, error) {
 	for i, o := range options {
 		p.say("  %d. %s", i+1, o)
 	}
+	return p.choose1(len(options))
+}
+
+// choose1 asks for a number from 1 to n and returns it less one.
+func (p *prompter) choose1(n int) (int, error) {
 	for {
-		s, err := p.ask(fmt.Sprintf("Choose 1-%d:", len(options)))
+		s, err := p.ask(fmt.Sprintf("Choose 1-%d:", n))
 		if err != nil {
 			return 0, err
 		}
-		n, convErr := strconv.Atoi(s)
-		if convErr == nil && n >= 1 && n <= len(options) {
-			return n - 1, nil
+		i, convErr := strconv.Atoi(s)
+		if convErr == nil && i >= 1 && i <= n {
+			return i - 1, nil
 		}
-		p.say("Please type a number from 1 to %d.", len(options))
+		p.say("Please type a number from 1 to %d.", n)
 	}
+}
+
+// note is a menu option with a line that says what it does.
+type note struct{ label, about string }
+
+// menuNotes is menu with each option's explanation on the line under it.
+func (p *prompter) menuNotes(title string, options []note) (int, error) {
+	p.say("%s", title)
+	for i, o := range options {
+		p.say("  %d. %s", i+1, o.label)
+		if o.about != "" {
+			p.say("     %s", o.about)
+		}
+	}
+	return p.choose1(len(options))
 }
 
 // field asks for one form field until check accepts the answer. An empty

@@ -48,6 +48,7 @@ func TestAccessibleSandboxWalkThrough(t *testing.T) {
 	cert := filepath.Join(t.TempDir(), "contoso.cer")
 	in := answers(
 		"3",                // platform: Microsoft
+		"2",                // the guided path
 		"s", "s", "s", "s", // register, permission, consent, Global Reader: in the sandbox
 		"s",           // copy the IDs: the form offers them
 		"", "contoso", // name: empty is refused, then a name
@@ -100,7 +101,7 @@ func TestAccessibleEndOfInputLeavesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cert := filepath.Join(dir, "acme.cer")
-	full := []string{"3", "y", "y", "y", "y", "y", "acme", testAppID, testTenantID, "acme.onmicrosoft.com", "", "", cert, "y"}
+	full := []string{"3", "2", "y", "y", "y", "y", "y", "acme", testAppID, testTenantID, "acme.onmicrosoft.com", "", "", cert, "y"}
 	for n := 0; n < len(full); n++ {
 		e, path := newStore(t)
 		e["XOPS_ACCESSIBLE"] = "1"
@@ -136,7 +137,7 @@ func TestAccessibleRefusesBadFieldsByName(t *testing.T) {
 	mustRun(t, e, "link", "microsoft", "--name", "Taken", "--app-id", testAppID, "--tenant-id", testTenantID,
 		"--org", "taken.onmicrosoft.com", "--cert-out", filepath.Join(dir, "taken.cer"))
 	e["TERM"] = "dumb"
-	in := answers("1", "n", "n", "n", "n", "n", "y",
+	in := answers("1", "2", "n", "n", "n", "n", "n", "y",
 		"taken", "new\x1b[2Jname", "fresh",
 		"not-a-guid", testAppID,
 		testAppID, testTenantID,
@@ -179,7 +180,7 @@ func TestAccessibleCertificateNeverReplacedWithoutAsking(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := filepath.Join(dir, "other.cer")
-	in := answers("3", "y", "y", "y", "y", "y", "acme", testAppID, testTenantID, "acme.onmicrosoft.com", "", "",
+	in := answers("3", "2", "y", "y", "y", "y", "y", "acme", testAppID, testTenantID, "acme.onmicrosoft.com", "", "",
 		existing, "n", other, "y", "n", "4")
 	r := xops(t, e, in)
 	if r.code != 0 {

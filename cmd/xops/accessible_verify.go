@@ -67,18 +67,7 @@ func (a *app) verifyOnce(p *prompter, svc *flow.Service, name string) (entra.Rep
 	printed := map[entra.CheckID]bool{}
 	show := func(c entra.CheckResult) {
 		printed[c.ID] = true
-		p.say("%s", checkLine(string(c.ID), c.OK, c.Skipped, c.Message))
-		if c.Warning != "" {
-			p.say("    warning: %s", oneLine(c.Warning))
-		}
-		if !c.OK && !c.Skipped {
-			if c.Step != "" {
-				p.say("    step to fix: %s (%s)", c.Step, stepTitle(c.Step))
-			}
-			if c.Hint != "" {
-				p.say("    %s", oneLine(c.Hint))
-			}
-		}
+		printCheck(p, c)
 	}
 	r, err := svc.VerifyAccount(p.ctx, name, show)
 	if err != nil {
@@ -93,6 +82,23 @@ func (a *app) verifyOnce(p *prompter, svc *flow.Service, name string) (entra.Rep
 		}
 	}
 	return r, nil
+}
+
+// printCheck prints one check of a verification: its mark, id and message,
+// then a warning, and for a failure the checklist step to fix and the hint.
+func printCheck(p *prompter, c entra.CheckResult) {
+	p.say("%s", checkLine(string(c.ID), c.OK, c.Skipped, c.Message))
+	if c.Warning != "" {
+		p.say("    warning: %s", oneLine(c.Warning))
+	}
+	if !c.OK && !c.Skipped {
+		if c.Step != "" {
+			p.say("    step to fix: %s (%s)", c.Step, stepTitle(c.Step))
+		}
+		if c.Hint != "" {
+			p.say("    %s", oneLine(c.Hint))
+		}
+	}
 }
 
 // stepTitle is a checklist step's title as the checklist says it.
