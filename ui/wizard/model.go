@@ -201,6 +201,18 @@ func (m *Model) SaveDraftNow() error {
 	return m.drafts.write(m.drafts.ticket(), b)
 }
 
+// Stop ends the wizard's work in flight when the admin leaves it by a
+// global key (tab, quitting) rather than its own: the key generation and
+// the verification (its attempt and its auto-retry). The draft keeps the
+// rest; reopening the wizard resumes it.
+func (m *Model) Stop() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.stopVerify()
+}
+
 // KeyMap implements uikit.Screen: the keys of the page on screen.
 func (m *Model) KeyMap() help.KeyMap {
 	switch {

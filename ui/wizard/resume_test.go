@@ -298,3 +298,40 @@ func TestResumeQuestionWrapsUnderItsText(t *testing.T) {
 		t.Errorf("resume question at 44 columns:\n%s", v)
 	}
 }
+
+// blockingVerifier runs until its context ends, and says so.
+type blockingVerifier struct{ started, ended chan struct{} }
+
+func (v *blockingVerifier) VerifyAccount(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
+	close(v.started)
+	<-ctx.Done()
+	close(v.ended)
+	return entra.Report{}, ctx.Err()
+}
+
+// TestStopEndsTheVerificationInFlight: leaving the wizard by a global key
+// (the root calls Stop) ends its verification instead of leaving it running.
+func TestStopEndsTheVerificationInFlight(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	v := &blockingVerifier{started: make(chan struct{}), ended: make(chan struct{})}
+	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Verifier: v}, 80, 30)
+	toCertificate(h, "contoso")
+	h.press("enter", "enter")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepVerify && h.m.verify != nil })
+	h.pump(func() bool {
+		select {
+		case <-v.started:
+			return true
+		default:
+			return false
+		}
+	})
+	var s interface{ Stop() } = h.m // the root's stopper
+	s.Stop()
+	select {
+	case <-v.ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the verification still runs after Stop")
+	}
+}
