@@ -549,3 +549,24 @@ func TestChoiceWrapsUnderItselfAt60x16(t *testing.T) {
 	fits(t, v, 44, 13)
 	mustContain(t, v, "› I'll do it in the Entra admin center\n  (guided)")
 }
+
+// TestStepsWrapUnderTheirTitlesAt60x16: at 44 columns a long step title
+// continues under its text, past its mark, not at the left edge.
+func TestStepsWrapUnderTheirTitlesAt60x16(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	m, _, _, _ := newScreen(t, func(ctx context.Context, in flow.AutoLinkInput, h flow.AutoHooks) (flow.AutoLinkResult, error) {
+		signIn(h)
+		upTo(h, entra.SetupConsent)
+		<-release
+		return flow.AutoLinkResult{}, ctx.Err()
+	})
+	m.SetSize(44, 13)
+	startAuto(t, m, "Contoso")
+	pumpUntil(t, m, func() bool { return m.steps[3].state == stOK })
+	v := trimLines(plain(m))
+	fits(t, v, 44, 13)
+	mustContain(t, v, "  ✓ Register the app (Exchange permission,\n    certificate) (already existed)")
+	close(release)
+	m.Stop()
+}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/internal/safetext"
@@ -187,18 +188,31 @@ func (m *Model) stepLines() []string {
 	var lines []string
 	for _, l := range m.steps {
 		title := l.id.Title()
+		var mark string
 		switch l.state {
 		case stWaiting:
-			lines = append(lines, s.Muted.Render("  · "+title))
+			mark = "  · "
 		case stRunning:
-			lines = append(lines, "  "+m.spin.View()+" "+title)
+			mark = "  " + m.spin.View() + " "
 		case stOK:
+			mark = "  ✓ "
 			if l.existed {
 				title += " (already existed)"
 			}
-			lines = append(lines, s.OK.Render("  ✓ ")+title)
 		case stFailed:
-			lines = append(lines, s.Bad.Render("  ✗ "+title))
+			mark = "  ✗ "
+		}
+		// A long title wraps under itself, past its mark (60×16).
+		title = hang(title, ansi.StringWidth(mark), m.w())
+		switch l.state {
+		case stWaiting:
+			lines = append(lines, s.Muted.Render(mark+title))
+		case stOK:
+			lines = append(lines, s.OK.Render(mark)+title)
+		case stFailed:
+			lines = append(lines, s.Bad.Render(mark+title))
+		default:
+			lines = append(lines, mark+title)
 		}
 	}
 	return lines
