@@ -18,20 +18,25 @@ type unsupportedScreen struct {
 	keys          unsupportedKeys
 }
 
-var _ uikit.Screen = (*unsupportedScreen)(nil)
+var (
+	_ uikit.Screen      = (*unsupportedScreen)(nil)
+	_ uikit.BackHandler = (*unsupportedScreen)(nil)
+)
 
+// unsupportedKeys: enter and esc both go back, so the help bar lists them
+// as one key ("enter/esc back"); the page takes esc itself so the root's
+// "esc back" is not listed beside it.
 type unsupportedKeys struct{ Back key.Binding }
 
-// The help bar already offers esc to go back; enter is not listed twice.
-func (k unsupportedKeys) ShortHelp() []key.Binding { return nil }
+func (k unsupportedKeys) ShortHelp() []key.Binding { return []key.Binding{k.Back} }
 
 func (k unsupportedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Back}} }
 
 func newUnsupportedScreen(p flow.Platform) *unsupportedScreen {
 	return &unsupportedScreen{platform: p, keys: unsupportedKeys{
-		// esc (global) goes back too; enter is offered because it is the key
-		// the admin just pressed to get here.
-		Back: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back")),
+		// enter is offered because it is the key the admin just pressed to
+		// get here; esc goes back as everywhere else.
+		Back: key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "back")),
 	}}
 }
 
@@ -60,3 +65,6 @@ func (p *unsupportedScreen) SetStyles(s uikit.Styles) { p.styles = s }
 func (p *unsupportedScreen) KeyMap() help.KeyMap { return p.keys }
 
 func (p *unsupportedScreen) Capturing() bool { return false }
+
+// HandlesBack: esc is one of the page's own keys (its Back binding).
+func (p *unsupportedScreen) HandlesBack() bool { return true }
