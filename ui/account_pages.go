@@ -25,7 +25,9 @@ func (m *Model) accountPage(loc flow.Location) uikit.Screen {
 	}
 	switch loc.Page {
 	case flow.PageVerify:
-		scr := newAccountVerifyScreen(m.verifyDeps(svc, loc.Account))
+		d := m.verifyDeps(svc, loc.Account)
+		d.Continue = verifyLeaveLabel(m.state)
+		scr := newAccountVerifyScreen(d)
 		if m.deps.SandboxTenant != nil {
 			scr.withSandbox(&sandboxRedo{tenant: m.deps.SandboxTenant, svc: svc, account: loc.Account})
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xops/xops/assets"
 	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/ui/uikit"
 	"github.com/xops/xops/ui/verifyview"
@@ -65,6 +66,22 @@ func newAccountVerifyScreen(d verifyview.Deps) *accountVerifyScreen {
 		Again:   key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "done: verify again")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the checks")),
 	}}
+}
+
+// verifyLeaveLabel says in the help bar where enter leads once the
+// verification has a result: back to where it was opened from (the
+// account's page, or Home when it was opened from Home's list).
+func verifyLeaveLabel(s flow.State) string {
+	to, ok := s.BackTo()
+	switch {
+	case !ok:
+		return "" // verifyview's own word
+	case to.Page == flow.PageAccount:
+		return "back to the account"
+	case to.Page == flow.PageHome:
+		return "back to Home"
+	}
+	return "back"
 }
 
 // withSandbox lets d redo a failed step in the simulated tenant (--sandbox).
