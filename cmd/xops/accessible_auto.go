@@ -199,10 +199,15 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 		}
 	})
 	p.say("Asking Microsoft for a sign-in code… (ctrl+d or ctrl+c stops the run; what it made is kept)")
+	stopSaid := false
 	in := flow.AutoLinkInput{Name: name, Wait: flow.DefaultAutoWait, Entra: &entra.Setup{Endpoints: ep, HTTP: client}, Resume: resume}
 	hooks := flow.AutoHooks{
 		OnPrompt: func(dc entra.DeviceCodePrompt) { sayDeviceCode(p, dc) },
 		OnEvent: func(e entra.SetupEvent) {
+			if ctx.Err() != nil && !stopSaid {
+				stopSaid = true
+				p.say("") // off the line a terminal's "^C" was echoed on
+			}
 			if line := setupEventLine(e); line != "" {
 				p.say("%s", line)
 			}

@@ -285,3 +285,33 @@ func TestAccessibleAutoRefusesBadName(t *testing.T) {
 		t.Errorf("a draft was written: %v", err)
 	}
 }
+
+// TestAccessibleAutoGuidedNewKeyDropsTheRunsKey: after the switch, a form
+// that changes the key size makes a new key, asks for its upload (the app
+// holds the old certificate only), and once the account is saved the run's
+// key and draft are gone: no key left unused.
+func TestAccessibleAutoGuidedNewKeyDropsTheRunsKey(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.sb.SetAdmin(sandbox.Admin{ApproveAfter: 50 * time.Millisecond, Roles: []string{entra.RoleApplicationAdministrator}})
+	res := r.accessible(answers("3", "1", "Rekeyed",
+		"1", "y", "y", // guided; consent and the role by hand
+		"", "", "", "", "3072", "", // the form, with a bigger key
+		"",  // the certificate: ./NAME.cer
+		"y", // uploaded by hand
+		"n", "4"))
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	wantLines(t, res.stdout, "making a new one (that key is removed once the account is saved)",
+		"Making a 3072-bit RSA key", "Saved the account Rekeyed (not verified yet).")
+	if strings.Contains(res.stdout, "Done by the automatic setup: the app has this certificate already.") {
+		t.Errorf("the new certificate's upload was skipped:\n%s", res.stdout)
+	}
+	if names, orphans := storeState(t, r.store); len(names) != 1 || len(orphans) != 0 {
+		t.Fatalf("store holds %v, orphan keys %v", names, orphans)
+	}
+	if _, ok := r.autoDraft(); ok {
+		t.Error("the automatic run's draft stayed after the guided save")
+	}
+}
