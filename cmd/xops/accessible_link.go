@@ -84,7 +84,7 @@ func (a *app) runLinkSession(p *prompter, svc *flow.Service, ae *flow.AutoLinkEr
 		}
 	}
 	if err != nil && s.saved {
-		next := fmt.Sprintf("the account %s is saved, not verified yet: run 'xops accounts verify %s'", oneLine(s.in.Name), shellQuote(s.in.Name))
+		next := fmt.Sprintf("the account %s is saved, not verified yet; to verify it run: xops accounts verify %s", oneLine(s.in.Name), shellQuote(s.in.Name))
 		switch {
 		case errors.Is(err, errInputEnded):
 			return usageErr("input ended; %s", next)

@@ -299,7 +299,8 @@ func TestRotateStartAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r := xops(t, e, "", "accounts", "rotate", "contoso", "--cert-out", filepath.Join(dir, "again.cer")); r.code != 2 ||
-		!strings.Contains(r.stderr, "already under way") {
+		!strings.Contains(r.stderr, "already under way") ||
+		!strings.HasSuffix(strings.TrimSpace(r.stderr), "run: xops accounts rotate contoso") { // the command last, to paste
 		t.Errorf("second start: %d %q", r.code, r.stderr)
 	}
 	r := mustRun(t, e, "accounts", "rotate", "contoso", "--cancel")

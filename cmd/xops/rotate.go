@@ -48,7 +48,7 @@ func (a *app) rotateCmd() *cobra.Command {
 				return nil
 			case pending:
 				if cmd.Flags().Changed("cert-out") || cmd.Flags().Changed("key-size") || cmd.Flags().Changed("cert-days") {
-					return usageErr("a rotation of %q is already under way: run 'xops accounts rotate %s' to finish it, or add --cancel to drop it",
+					return usageErr("a rotation of %q is already under way; to drop it add --cancel, to finish it run: xops accounts rotate %s",
 						oneLine(acc.Name), shellQuote(acc.Name))
 				}
 				return a.finishRotation(cmd, acc.Name, wait)
