@@ -64,10 +64,19 @@ func (s *Store) HasAccounts() (bool, error) {
 
 // loadAccount follows a names index entry to its account.
 func loadAccount(accts *bolt.Bucket, indexKey string, id []byte) (Account, error) {
+	return loadIndexed(accts, indexKey, id, true)
+}
+
+// loadSummary is loadAccount without the last checks (see AccountSummaries).
+func loadSummary(accts *bolt.Bucket, indexKey string, id []byte) (Account, error) {
+	return loadIndexed(accts, indexKey, id, false)
+}
+
+func loadIndexed(accts *bolt.Bucket, indexKey string, id []byte, checks bool) (Account, error) {
 	raw := accts.Get(id)
 	if raw == nil {
 		return Account{}, &RecordError{Bucket: string(bucketNames), Key: indexKey,
 			Err: fmt.Errorf("it points to account %s, which does not exist; run `xops store check`", id)}
 	}
-	return decodeAccount(string(id), raw)
+	return decodeListed(string(id), raw, nil, checks)
 }
