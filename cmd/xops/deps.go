@@ -120,7 +120,11 @@ func (a *app) startSandbox() (*sandbox.Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	sb, err := sandbox.New(sandbox.Options{Now: a.now})
+	// The tenant is saved at every change (not only when xops exits), like
+	// the wizard's draft: a draft never refers to an app the saved tenant
+	// does not have, whether this process is killed or another one starts.
+	persist := func(state []byte) error { return st.PutSetting(sandboxStateKey, state) }
+	sb, err := sandbox.New(sandbox.Options{Now: a.now, Persist: persist})
 	if err != nil {
 		return nil, failedErr(fmt.Errorf("make the sandbox tenant: %w", err))
 	}
@@ -138,16 +142,16 @@ func (a *app) startSandbox() (*sandbox.Sandbox, error) {
 	return sb, nil
 }
 
-// close saves the sandbox tenant's state, stops it and closes the store.
+// close saves what is left of the sandbox tenant's state, stops it and
+// closes the store.
 func (a *app) close() error {
 	var errs []error
 	if a.sb != nil {
-		if state, err := a.sb.MarshalState(); err != nil {
+		// Saved at every change already; this writes only what a failed
+		// save left behind. An unchanged tenant is not written, so it does
+		// not overwrite what another xops saved meanwhile.
+		if err := a.sb.Flush(); err != nil {
 			errs = append(errs, fmt.Errorf("save the sandbox tenant: %w", err))
-		} else if a.st != nil {
-			if err := a.st.PutSetting(sandboxStateKey, state); err != nil {
-				errs = append(errs, fmt.Errorf("save the sandbox tenant: %w", err))
-			}
 		}
 		if err := a.sb.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("stop the sandbox tenant: %w", err))

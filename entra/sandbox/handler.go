@@ -40,7 +40,13 @@ func (s *Sandbox) Handler() http.Handler {
 			"code": "NotFound", "message": "The sandbox serves no " + r.Method + " " + r.URL.Path,
 		}})
 	})
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		// A Graph write (or a first read that gives an upload its key id)
+		// changed the tenant: save it now. A failure is retried by the next
+		// Flush, and the one when xops exits reports it.
+		_ = s.Flush()
+	})
 }
 
 // writeJSON answers with a JSON body.

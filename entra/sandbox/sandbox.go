@@ -37,6 +37,10 @@ type Options struct {
 	Domain string
 	// Now is the sandbox's clock; default time.Now.
 	Now func() time.Time
+	// Persist, when set, keeps the tenant between runs: it is given the
+	// tenant's state (as MarshalState writes it) every time the state
+	// changes (see Flush). `xops --sandbox` stores it in the sandbox store.
+	Persist func(state []byte) error
 }
 
 // Sandbox is one simulated tenant and the TLS server that fronts it.
@@ -66,6 +70,11 @@ type Sandbox struct {
 	url      string
 	closing  chan struct{}
 	closeOne sync.Once
+
+	// Options.Persist and the state it was last given (or LoadState read).
+	persist   func([]byte) error
+	persistMu sync.Mutex
+	persisted []byte
 }
 
 // New makes a sandbox tenant; Start serves it.
@@ -103,7 +112,7 @@ func New(opts Options) (*Sandbox, error) {
 		},
 		clock: clock, faults: map[Service]Fault{}, tokenKey: key, tokenKID: kid,
 		admin: defaultAdmin(), adminOID: newGUID(), codeLifetime: defaultCodeLifetime, codes: map[string]*deviceCode{},
-		ca: ca, closing: make(chan struct{}),
+		ca: ca, closing: make(chan struct{}), persist: opts.Persist,
 	}, nil
 }
 

@@ -117,10 +117,13 @@ func (s *Sandbox) RegisterApp(name string) (string, error) {
 		return "", errors.New("sandbox: register app: the name is empty; give the app a display name")
 	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	a := &application{AppID: newGUID(), ObjectID: newGUID(), Name: name, RegisteredAt: now}
+	s.mu.Lock()
 	s.state.Apps[a.AppID] = a
+	s.mu.Unlock()
+	if err := s.Flush(); err != nil {
+		return "", fmt.Errorf("the app %s was registered but %w", a.AppID, err)
+	}
 	return a.AppID, nil
 }
 
@@ -133,15 +136,17 @@ func (s *Sandbox) app(appID string) (*application, error) {
 	return a, nil
 }
 
-// update runs f on an app under the lock.
+// update runs f on an app under the lock, then saves the tenant.
 func (s *Sandbox) update(appID string, f func(a *application) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.app(appID)
-	if err != nil {
-		return err
-	}
-	return f(a)
+	return s.changed(func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		a, err := s.app(appID)
+		if err != nil {
+			return err
+		}
+		return f(a)
+	}())
 }
 
 // AddExchangePermission performs add-exchange-permission: Exchange.ManageAsApp
@@ -205,14 +210,16 @@ func (s *Sandbox) SetConditionalAccessBlock(appID string, blocked bool) error {
 
 // DeleteApp removes the registration, so its id is unknown afterwards.
 func (s *Sandbox) DeleteApp(appID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.app(appID)
-	if err != nil {
-		return err
-	}
-	delete(s.state.Apps, a.AppID)
-	return nil
+	return s.changed(func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		a, err := s.app(appID)
+		if err != nil {
+			return err
+		}
+		delete(s.state.Apps, a.AppID)
+		return nil
+	}())
 }
 
 // UploadCertificate performs upload-certificate with a .cer/.pem/.crt file's
@@ -347,8 +354,9 @@ func (s *Sandbox) LoadState(data []byte) error {
 		st.Foreign = map[string]foreignTenant{}
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.state = st
+	s.mu.Unlock()
+	s.loaded() // what Options.Persist holds already: not written again unchanged
 	return nil
 }
 
