@@ -52,8 +52,21 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	}
 	return append(out,
 		[]key.Binding{h.global.Back, h.global.Next, h.global.Prev},
-		[]key.Binding{h.helpBinding(), h.global.Quit, h.global.ForceQuit},
+		[]key.Binding{h.helpBinding(), h.quitBinding()},
 	)
+}
+
+// quitBinding is the full help's one entry for quitting: "q/ctrl+c quit"
+// while q quits, "ctrl+c quit" while a page takes q as text. One entry, not
+// two saying the same, leaves a short frame's page a row more.
+func (h helpKeys) quitBinding() key.Binding {
+	if !h.global.Quit.Enabled() {
+		return h.global.ForceQuit
+	}
+	b := h.global.ForceQuit
+	b.SetKeys(append(h.global.Quit.Keys(), b.Keys()...)...)
+	b.SetHelp(h.global.Quit.Help().Key+"/"+b.Help().Key, b.Help().Desc)
+	return b
 }
 
 func (h helpKeys) helpBinding() key.Binding {

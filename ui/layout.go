@@ -47,8 +47,7 @@ func computeLayout(width, height int, nav bool, helpHeight int) layout {
 	if height >= roomyHeight {
 		l.headerHeight = 2
 	}
-	// The full help may not push the page below a few readable rows.
-	l.helpHeight = max(1, min(helpHeight, height-l.headerHeight-1-6))
+	l.helpHeight = max(1, min(helpHeight, maxHelpRows(height)))
 	l.bodyHeight = height - l.headerHeight - 1 - l.helpHeight
 	if nav {
 		// inner + padding + border + margin, as uikit.Styles.Nav draws it
@@ -56,6 +55,21 @@ func computeLayout(width, height int, nav bool, helpHeight int) layout {
 	}
 	l.contentWidth = width - l.navWidth
 	return l
+}
+
+// minPageRows is what the full help always leaves the page: a few
+// readable rows.
+const minPageRows = 6
+
+// maxHelpRows is the most rows the full help may take in a frame height
+// rows high: all but the header (and the blank row under it from
+// roomyHeight rows), the status line and minPageRows.
+func maxHelpRows(height int) int {
+	header := 1
+	if height >= roomyHeight {
+		header = 2
+	}
+	return height - header - 1 - minPageRows
 }
 
 // fit clips or pads s to exactly width×height cells, so that no page can

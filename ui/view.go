@@ -218,22 +218,43 @@ func dropFrom(items []key.Binding) int {
 	return -1
 }
 
-// fullHelpView lists every enabled key, in as many columns as the width
-// holds (column-major, in the order the key maps give). The help bubble's
-// own full view drops whole columns that do not fit, global keys included.
+// fullHelpView lists every enabled key. Where rows are plenty it lays them
+// out in as many columns as the width holds (column-major, in the order the
+// key maps give); in a short frame (under roomyHeight rows), and wherever
+// the columns would need more rows than the help may take, it runs them on
+// as lines of "key desc • key desc" when that takes fewer rows: every row
+// the help does not take is the page's, so the page's own "more" hints
+// stay on screen. The help bubble's own full view drops whole columns that
+// do not fit, global keys included.
 func (m *Model) fullHelpView(hk helpKeys) string {
-	type item struct{ key, desc string }
-	var items []item
+	var items []helpItem
 	for _, group := range hk.FullHelp() {
 		for _, b := range group {
 			if b.Enabled() {
-				items = append(items, item{b.Help().Key, b.Help().Desc})
+				items = append(items, helpItem{b.Help().Key, b.Help().Desc})
 			}
 		}
 	}
 	if len(items) == 0 {
 		return ""
 	}
+	cols := m.helpColumns(items)
+	flow := m.helpFlow(items)
+	limit := maxHelpRows(m.lay.height)
+	switch {
+	case len(flow) >= len(cols):
+		return strings.Join(cols, "\n")
+	case m.lay.height < roomyHeight, len(cols) > limit:
+		return strings.Join(flow, "\n")
+	}
+	return strings.Join(cols, "\n")
+}
+
+// helpItem is one key of the full help.
+type helpItem struct{ key, desc string }
+
+// helpColumns lays the keys out in as many columns as the width holds.
+func (m *Model) helpColumns(items []helpItem) []string {
 	const gap = 3
 	layout := func(cols int) (rows int, keyW, descW []int, total int) {
 		rows = (len(items) + cols - 1) / cols
@@ -264,7 +285,31 @@ func (m *Model) fullHelpView(hk helpKeys) string {
 		}
 		lines[r] += cell
 	}
-	return strings.Join(lines, "\n")
+	return lines
+}
+
+// helpFlow runs the keys on as lines of "key desc • key desc", as the short
+// help bar reads, breaking between keys (never inside one) at the width.
+func (m *Model) helpFlow(items []helpItem) []string {
+	sep := m.help.ShortSeparator
+	sepW := ansi.StringWidth(sep)
+	var lines []string
+	line, lineW := "", 0
+	for _, it := range items {
+		w := ansi.StringWidth(it.key) + 1 + ansi.StringWidth(it.desc)
+		cell := m.styles.Key.Render(it.key) + " " + m.styles.Muted.Render(it.desc)
+		if lineW > 0 && lineW+sepW+w > m.lay.width {
+			lines = append(lines, line)
+			line, lineW = "", 0
+		}
+		if lineW > 0 {
+			line += m.styles.Muted.Render(sep)
+			lineW += sepW
+		}
+		line += cell
+		lineW += w
+	}
+	return append(lines, line)
 }
 
 // locationTitle names a location in the header's breadcrumb.
