@@ -1,0 +1,139 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow"
+	"github.com/xops/xops/flow/wizard"
+)
+
+// generate makes the key pair and certificate. The key is stored at once
+// under the credential's id (never printed); discard removes it if the run
+// stops before the save.
+func (s *linkSession) generate() error {
+	s.page(wizard.StepGenerate)
+	if s.autoCred.ID != "" {
+		if s.in.Name == s.autoName && s.in.KeySize == s.autoCred.KeySize && s.in.CertDays == s.autoDays {
+			s.sc = s.autoCred
+			s.p.say("Reusing the key the automatic setup made. Thumbprint (SHA-1): %s; valid %s to %s.",
+				s.sc.Thumbprint, rfc3339(s.sc.NotBefore), rfc3339(s.sc.NotAfter))
+			return nil
+		}
+		s.p.say("The name, key size or lifetime differs from the key the automatic setup made: making a new one (that key is removed once the account is saved).")
+	}
+	s.p.say("Making a %d-bit RSA key and a certificate valid %d days (a few seconds)…", s.in.KeySize, s.in.CertDays)
+	sc, cred, err := s.svc.NewCredential(s.p.ctx, s.in.Name, s.in.KeySize, s.in.CertDays)
+	if err != nil {
+		if s.p.ctx.Err() != nil {
+			return errInterrupted
+		}
+		return failedErr(err)
+	}
+	s.sc, s.certPEM, s.keyMade = sc, cred.CertificatePEM(), true
+	s.p.say("Done. Thumbprint (SHA-1): %s; valid %s to %s.", sc.Thumbprint, rfc3339(sc.NotBefore), rfc3339(sc.NotAfter))
+	return nil
+}
+
+// writeCertificate saves the certificate (PEM), ./NAME.cer unless the admin
+// types another path; an existing file is replaced only when they say so.
+func (s *linkSession) writeCertificate() error {
+	s.page(wizard.StepCertificate)
+	def := "./" + flow.CertificateFileName(s.in.Name)
+	for {
+		path, err := s.p.field("Save the certificate to", def, checkCertFolder)
+		if err != nil {
+			return err
+		}
+		replace := false
+		if fi, err := os.Lstat(path); err == nil {
+			if fi.IsDir() {
+				s.p.say("  %s is a folder; type a file name.", oneLine(path))
+				continue
+			}
+			yes, err := s.p.yesNo(oneLine(path)+" already exists. Replace it?", false)
+			if err != nil {
+				return err
+			}
+			if !yes {
+				continue
+			}
+			replace = true
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			s.p.say("  cannot use %s: %s", oneLine(path), oneLine(err.Error()))
+			continue
+		}
+		if err := writeCertFile(path, s.certPEM, replace); err != nil {
+			s.p.say("  cannot write %s: %s; type another path.", oneLine(path), oneLine(err.Error()))
+			continue
+		}
+		s.certPath = path
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		s.p.say("Saved the certificate to %s.", oneLine(path))
+		if ext := strings.ToLower(filepath.Ext(path)); ext != ".cer" && ext != ".pem" && ext != ".crt" {
+			s.p.say("Note: Entra takes .cer, .pem or .crt files only; rename the file before uploading it.")
+		}
+		return nil
+	}
+}
+
+// checkCertFolder accepts a path whose folder exists.
+func checkCertFolder(v string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", errors.New("type a file path, for example ./contoso.cer")
+	}
+	dir := filepath.Dir(v)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("the folder %s does not exist; create it or type another path", oneLine(dir))
+	}
+	return v, nil
+}
+
+// writeCertFile writes the public certificate (mode 0644): a new file, or
+// over an existing one the admin agreed to replace.
+func writeCertFile(path string, data []byte, replace bool) error {
+	if !replace {
+		return writeNewFile(path, data, 0o644)
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// upload is the checklist's last step, with the thumbprint to compare.
+func (s *linkSession) upload() error {
+	s.page(wizard.StepUpload)
+	abs, err := filepath.Abs(s.certPath)
+	if err != nil {
+		abs = s.certPath
+	}
+	st := s.steps[entra.StepUploadCertificate]
+	s.p.say("%s: upload %s", st.Title, oneLine(abs))
+	if st.Where != "" {
+		s.p.say("   Where: %s", st.Where)
+	}
+	for _, d := range st.Do {
+		s.p.say("   - %s", d)
+	}
+	for _, w := range st.Pitfalls {
+		s.p.say("   Watch out: %s", w)
+	}
+	s.p.say("   Entra must then list the thumbprint %s.", s.sc.Thumbprint)
+	if s.fromAuto && s.done[entra.StepUploadCertificate] && s.sc.ID == s.autoCred.ID {
+		s.p.say("Done by the automatic setup: the app has this certificate already.")
+		return nil
+	}
+	s.done[entra.StepUploadCertificate] = false // a new certificate is not on the app yet
+	if err := s.askDone(entra.StepUploadCertificate); err != nil {
+		return err
+	}
+	if !s.done[entra.StepUploadCertificate] {
+		s.p.say("Verification fails at %s until the certificate is uploaded.", entra.StepUploadCertificate)
+	}
+	return nil
+}
