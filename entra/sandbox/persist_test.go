@@ -143,3 +143,64 @@ func TestPersistFailureIsReportedAndRetried(t *testing.T) {
 		t.Fatalf("after the retry the saved tenant has %d apps, want 1", len(apps))
 	}
 }
+
+// The tenant-wide settings (Exchange Online off, a domain of another
+// tenant) are part of the saved tenant and are saved at once, like an app's
+// changes: not left for the next change or the exit to write.
+func TestPersistSavesTenantSettingsAtOnce(t *testing.T) {
+	t.Parallel()
+	ms := &memStore{}
+	sb, err := New(Options{Persist: ms.put})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SetExchangeOnline(false); err != nil {
+		t.Fatal(err)
+	}
+	saved, writes := ms.saved()
+	if writes != 1 || restart(t, saved).state.ExchangeOnline {
+		t.Fatalf("Exchange Online switched off: %d writes, saved tenant %s", writes, saved)
+	}
+	const other = "0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f"
+	if err := sb.AddForeignTenant(other, "Fabrikam.onmicrosoft.us", "microsoftonline.us"); err != nil {
+		t.Fatal(err)
+	}
+	saved, writes = ms.saved()
+	got := restart(t, saved).state.Foreign["fabrikam.onmicrosoft.us"]
+	if writes != 2 || got.TenantID != other || got.Instance != "microsoftonline.us" {
+		t.Fatalf("foreign tenant added: %d writes, saved %+v", writes, got)
+	}
+
+	ms.mu.Lock()
+	ms.err = errors.New("disk full")
+	ms.mu.Unlock()
+	if err := sb.SetExchangeOnline(true); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("SetExchangeOnline with a failing save: %v", err)
+	}
+	if err := sb.AddForeignTenant(other, "other.example", ""); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("AddForeignTenant with a failing save: %v", err)
+	}
+}
+
+// A state a newer xops wrote is told apart from a damaged one: the caller
+// must not treat it as garbage to replace.
+func TestLoadStateTellsNewerFromDamaged(t *testing.T) {
+	t.Parallel()
+	sb, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, newer := range []string{`{"version":2,"tenant_id":"x"}`, `{"version":99,"apps":[1,2]}`} {
+		if err := sb.LoadState([]byte(newer)); !errors.Is(err, ErrStateTooNew) {
+			t.Errorf("LoadState(%s) = %v, want ErrStateTooNew", newer, err)
+		}
+	}
+	for _, damaged := range []string{`nonsense`, `{"version":1,"tenant_id":"x"`, `{"version":0}`, `{"version":1,"tenant_id":"not-a-guid","domain":"a.b"}`} {
+		if err := sb.LoadState([]byte(damaged)); err == nil || errors.Is(err, ErrStateTooNew) {
+			t.Errorf("LoadState(%s) = %v, want a damaged-state error", damaged, err)
+		}
+	}
+	if sb.TenantID() != DefaultTenantID {
+		t.Fatalf("a failed load changed the tenant: %s", sb.TenantID())
+	}
+}

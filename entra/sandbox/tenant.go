@@ -305,21 +305,25 @@ func propagated(at, now time.Time, delay time.Duration) bool {
 }
 
 // SetExchangeOnline switches the tenant's Exchange Online subscription. Off,
-// tokens for Exchange fail with AADSTS500011 as in a tenant without it.
-func (s *Sandbox) SetExchangeOnline(enabled bool) {
+// tokens for Exchange fail with AADSTS500011 as in a tenant without it. It is
+// part of the tenant (MarshalState keeps it), so it is saved at once like
+// every other change; the error says why it could not be.
+func (s *Sandbox) SetExchangeOnline(enabled bool) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.state.ExchangeOnline = enabled
+	s.mu.Unlock()
+	return s.changed(nil)
 }
 
 // AddForeignTenant makes the login endpoint know another tenant by id and
 // domain: a domain the admin typed that belongs to someone else. A non-empty
 // instance other than microsoftonline.com (e.g. microsoftonline.us) puts it in
-// another national cloud.
-func (s *Sandbox) AddForeignTenant(tenantID, domain, instance string) {
+// another national cloud. Like SetExchangeOnline it is saved at once.
+func (s *Sandbox) AddForeignTenant(tenantID, domain, instance string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.state.Foreign[strings.ToLower(domain)] = foreignTenant{TenantID: strings.ToLower(tenantID), Instance: instance}
+	s.mu.Unlock()
+	return s.changed(nil)
 }
 
 // MarshalState returns the tenant's state (apps, permissions, roles and
@@ -335,8 +339,21 @@ func (s *Sandbox) MarshalState() ([]byte, error) {
 	return b, nil
 }
 
-// LoadState replaces the tenant's state with one MarshalState wrote.
+// ErrStateTooNew is returned by LoadState for a state a newer xops wrote (a
+// format version above this one's): it is not damaged, only unreadable here.
+var ErrStateTooNew = errors.New("the sandbox tenant was saved by a newer xops")
+
+// LoadState replaces the tenant's state with one MarshalState wrote. A state
+// of a newer format fails with ErrStateTooNew (checked first: a newer format
+// may not decode as this one); any other error means the bytes are damaged.
+// On error the tenant is left as it was.
 func (s *Sandbox) LoadState(data []byte) error {
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(data, &v) == nil && v.Version > stateVersion {
+		return fmt.Errorf("sandbox: state format %d: %w (this one reads format %d)", v.Version, ErrStateTooNew, stateVersion)
+	}
 	var st tenantState
 	if err := json.Unmarshal(data, &st); err != nil {
 		return fmt.Errorf("sandbox: decode state: %w", err)
