@@ -65,6 +65,11 @@ type Deps struct {
 	// Profile, when set, gives the terminal's colour profile (see
 	// DetectColorProfile); nil lets Bubble Tea detect it when it starts.
 	Profile *ColorProfile
+	// Warnings are what xops noticed while starting and printed to stderr,
+	// which the full screen hides (the saved sandbox tenant did not load…).
+	// The first shows in the status line until a key is pressed; Settings
+	// lists them all for as long as xops runs.
+	Warnings []string
 }
 
 // navMsg asks the root to apply a navigation event. Pages return it from
@@ -126,6 +131,9 @@ func New(d Deps) *Model {
 	m.microsoft = newMicrosoftScreen()
 	m.settings = newSettingsScreen(d)
 	m.applyStyles()
+	if len(d.Warnings) > 0 {
+		m.status.setSticky("Warning: "+d.Warnings[0], true)
+	}
 	return m
 }
 
@@ -153,6 +161,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.applyStyles()
 		return m, nil
 	case tea.KeyPressMsg:
+		m.status.keyPressed() // a start-up warning stays until then
 		return m, m.handleKey(msg)
 	case navMsg:
 		return m, m.apply(msg.event)

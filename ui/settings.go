@@ -21,6 +21,7 @@ type settingsScreen struct {
 	cloud         string
 	version       string
 	sandbox       bool
+	warnings      []string // noticed at start (Deps.Warnings)
 	pass          *passphrasePanel
 }
 
@@ -34,7 +35,7 @@ func (noKeys) FullHelp() [][]key.Binding { return nil }
 
 func newSettingsScreen(d Deps) *settingsScreen {
 	return &settingsScreen{storePath: d.StorePath, cloud: d.Cloud, version: d.Version, sandbox: d.Sandbox,
-		pass: newPassphrasePanel(d.Service)}
+		warnings: d.Warnings, pass: newPassphrasePanel(d.Service)}
 }
 
 func (p *settingsScreen) Init() tea.Cmd { return p.pass.init() }
@@ -59,6 +60,12 @@ func (p *settingsScreen) View() string {
 	b.WriteString(field("Version", orUnknown(p.version)) + "\n")
 	if p.sandbox {
 		b.WriteString(field("Mode", "sandbox (simulated tenant)") + "\n")
+	}
+	if len(p.warnings) > 0 {
+		b.WriteString("\n" + s.Warn.Render("At start xops warned:") + "\n")
+		for _, w := range p.warnings {
+			b.WriteString(strings.Join(styled(s.Warn, hangingWrap("! "+safetext.Line(w), p.width, "  ")), "\n") + "\n")
+		}
 	}
 	b.WriteString("\n" + p.pass.view(s, p.width))
 	// The hint is the first thing to go when the page is short.

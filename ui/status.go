@@ -12,6 +12,8 @@ type statusLine struct {
 	id   int
 	text string
 	err  bool
+	// sticky: no timer clears the line; the next key does (setSticky).
+	sticky bool
 }
 
 // clearStatusMsg is the timer of status message id.
@@ -20,8 +22,23 @@ type clearStatusMsg struct{ id int }
 // set shows text and returns the message that must clear it later.
 func (s *statusLine) set(text string, isErr bool) clearStatusMsg {
 	s.id++
-	s.text, s.err = text, isErr
+	s.text, s.err, s.sticky = text, isErr, false
 	return clearStatusMsg{id: s.id}
+}
+
+// setSticky shows text until a key is pressed (keyPressed) or another
+// message replaces it: a warning at start must not vanish before the admin
+// has looked at the screen.
+func (s *statusLine) setSticky(text string, isErr bool) {
+	s.set(text, isErr)
+	s.sticky = true
+}
+
+// keyPressed clears a sticky line.
+func (s *statusLine) keyPressed() {
+	if s.sticky {
+		s.text, s.err, s.sticky = "", false, false
+	}
 }
 
 // clear empties the line if msg belongs to the message on show.
