@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -129,8 +130,8 @@ func (a *app) startSandbox() (*sandbox.Sandbox, error) {
 		return nil, failedErr(fmt.Errorf("make the sandbox tenant: %w", err))
 	}
 	if state, err := st.Setting(sandboxStateKey); err == nil {
-		if err := sb.LoadState(state); err != nil {
-			a.warn("the sandbox tenant's saved state does not load (%v); starting a fresh one", err)
+		if err := a.loadSandboxState(st, sb, state); err != nil {
+			return nil, err
 		}
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, failedErr(fmt.Errorf("read the sandbox tenant's state: %w", err))
@@ -140,6 +141,66 @@ func (a *app) startSandbox() (*sandbox.Sandbox, error) {
 	}
 	a.sb = sb
 	return sb, nil
+}
+
+// loadSandboxState restores the saved tenant into sb. A tenant that does not
+// load is never lost:
+//   - one a newer xops saved is not damaged, only unreadable here: the
+//     sandbox does not start and nothing is written (as a store of a newer
+//     schema is refused), so that xops finds it intact;
+//   - a damaged one is first copied to a setting of its own (named in the
+//     warning), then replaced by a fresh tenant, saved at once so the next
+//     start does not set it aside again. Refusing to start instead would
+//     leave the sandbox unusable with no command to reset it; starting
+//     without saving would make every run lose its work. When the copy
+//     cannot be written, the sandbox does not start and nothing changes.
+//
+// The warning goes to stderr and to the TUI (a.warnings), whose full screen
+// hides stderr.
+func (a *app) loadSandboxState(st *store.Store, sb *sandbox.Sandbox, state []byte) error {
+	loadErr := sb.LoadState(state)
+	if loadErr == nil {
+		return nil
+	}
+	if errors.Is(loadErr, sandbox.ErrStateTooNew) {
+		return failedErr(fmt.Errorf("%s: %w; use a newer xops, or point --store elsewhere (nothing was changed)", a.stPath, loadErr))
+	}
+	kept, err := keepUnreadableSetting(st, sandboxStateKey, state, a.now())
+	if err != nil {
+		return failedErr(fmt.Errorf("the saved sandbox tenant does not load (%v) and could not be set aside (%w); nothing was changed", loadErr, err))
+	}
+	if err := sb.Flush(); err != nil {
+		return failedErr(fmt.Errorf("start a fresh sandbox tenant: %w (the unreadable one is kept as setting %q)", err, kept))
+	}
+	a.warn("the saved sandbox tenant did not load, so a fresh one started; the old one is kept in the store as setting %q (%v)", kept, loadErr)
+	return nil
+}
+
+// keepUnreadableSetting copies the value of setting key that no longer reads
+// to key.unreadable-TIMESTAMP (with -2, -3… if that name holds other bytes)
+// and returns the name. Bytes already kept under that name are not copied twice.
+func keepUnreadableSetting(st *store.Store, key string, value []byte, now time.Time) (string, error) {
+	base := key + ".unreadable-" + now.UTC().Format("20060102T150405Z")
+	for n := 1; n <= 100; n++ {
+		name := base
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d", base, n)
+		}
+		old, err := st.Setting(name)
+		switch {
+		case err == nil && bytes.Equal(old, value):
+			return name, nil
+		case err == nil:
+			continue
+		case !errors.Is(err, store.ErrNotFound):
+			return "", err
+		}
+		if err := st.PutSetting(name, value); err != nil {
+			return "", err
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("every name from %s to %s-100 is taken", base, base)
 }
 
 // close saves what is left of the sandbox tenant's state, stops it and
@@ -168,9 +229,12 @@ func (a *app) close() error {
 }
 
 // warn prints a message that does not stop the command, cleaned like every
-// message (it may carry a path or a server's words).
+// message (it may carry a path or a server's words). It is kept in
+// a.warnings too: the TUI shows those, as its full screen hides stderr.
 func (a *app) warn(format string, args ...any) {
-	fmt.Fprintf(a.stderr, "xops: warning: %s\n", oneLine(fmt.Sprintf(format, args...)))
+	msg := oneLine(fmt.Sprintf(format, args...))
+	a.warnings = append(a.warnings, msg)
+	fmt.Fprintf(a.stderr, "xops: warning: %s\n", msg)
 }
 
 // readService is the service without a verifier, for commands that only read

@@ -45,6 +45,8 @@ type app struct {
 	terminal func(any) bool
 	stPath   string
 	sb       *sandbox.Sandbox
+	// warnings are the messages warn printed, for the TUI to show.
+	warnings []string
 }
 
 // run is main without os.Exit: it parses args, runs the command and returns

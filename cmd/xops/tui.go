@@ -56,6 +56,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		ResumeDraft: anyLinkDraft(st),
 		Profile:     profile,
 		First:       first,
+		Warnings:    a.warnings, // printed to stderr, which the full screen hides
 	}
 	if a.sb != nil {
 		deps.SandboxUpload = a.sb.UploadCertificate // a rotation's upload, done in the simulated tenant
