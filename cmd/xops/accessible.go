@@ -66,7 +66,14 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 	}
 	err = a.accessibleHome(p, svc)
 	var stopped *autoStopped
+	var kept *draftKept
 	switch {
+	case errors.As(err, &kept) && errors.Is(err, errInputEnded):
+		return usageErr("input ended; %s", kept.kept(svc))
+	case errors.As(err, &kept) && errors.Is(err, errInterrupted):
+		return failedErr(fmt.Errorf("interrupted; %s", kept.kept(svc)))
+	case errors.As(err, &kept):
+		return kept.cause
 	case errors.As(err, &stopped) && errors.Is(err, errInputEnded):
 		return usageErr("input ended; %s", stopped.kept(svc))
 	case errors.As(err, &stopped) && errors.Is(err, errInterrupted):
@@ -74,18 +81,27 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 	case errors.As(err, &stopped):
 		return stopped.cause
 	case errors.Is(err, errInputEnded):
-		return usageErr("input ended; nothing saved%s", autoKeptNote(svc))
+		return usageErr("input ended; nothing saved%s%s", autoKeptNote(svc), guidedKeptNote(svc))
 	case errors.Is(err, errInterrupted):
-		return failedErr(fmt.Errorf("interrupted; nothing saved%s", autoKeptNote(svc)))
+		return failedErr(fmt.Errorf("interrupted; nothing saved%s%s", autoKeptNote(svc), guidedKeptNote(svc)))
 	}
 	return err
 }
 
-// accessibleHome loops over Home and its menu until the admin quits. An
-// automatic link left unfinished is offered first, as the TUI opens "Link a
-// New Microsoft Account" on it.
+// accessibleHome loops over Home and its menu until the admin quits. A
+// link left unfinished, guided or automatic, is offered first, as the TUI
+// opens "Link a New Microsoft Account" on it.
 func (a *app) accessibleHome(p *prompter, svc *flow.Service) error {
-	if prog, ok := resumableAuto(svc.Store); ok {
+	if draft, found, err := guidedDraft(svc.Store); found {
+		if name := draft.Form.Name; err == nil && name != "" {
+			p.say("A guided link of %s was left unfinished.", oneLine(name))
+		} else {
+			p.say("A guided link was left unfinished.")
+		}
+		if err := a.accessibleLinkMicrosoft(p, svc); err != nil {
+			return err
+		}
+	} else if prog, ok := resumableAuto(svc.Store); ok {
 		p.say("An automatic setup of %s was left unfinished.", oneLine(prog.Name))
 		if err := a.accessibleLinkMicrosoft(p, svc); err != nil {
 			return err

@@ -56,10 +56,14 @@ func resumableAuto(st flow.DraftStore) (flow.AutoProgress, bool) {
 	return p, true
 }
 
-// accessibleLinkMicrosoft is "Link a New Microsoft Account": resume the
+// accessibleLinkMicrosoft is "Link a New Microsoft Account": the guided
+// link in progress if there is one (accessible_resume.go), else resume the
 // automatic run in progress, set it up automatically, or the guided
 // checklist — ui/autosetup's choice as a numbered prompt.
 func (a *app) accessibleLinkMicrosoft(p *prompter, svc *flow.Service) error {
+	if found, err := a.offerGuidedDraft(p, svc); found {
+		return err // resumed, started over, or back Home
+	}
 	_, _, epErr := a.endpoints()
 	for {
 		p.say("")

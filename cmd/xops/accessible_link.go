@@ -34,7 +34,8 @@ type linkSession struct {
 	sc       store.Credential
 	certPEM  []byte // the certificate of sc, to write and upload
 	keyMade  bool
-	certPath string // the certificate file this run wrote
+	certPath string // the certificate file (written by this run when certMade)
+	certMade bool
 	saved    bool
 
 	// fromAuto is set when a stopped automatic setup handed over to this
@@ -47,6 +48,20 @@ type linkSession struct {
 	autoCred store.Credential
 	autoName string
 	autoDays int
+
+	// draft is set when the session resumes the guided wizard's draft
+	// (accessible_resume.go): it starts on the draft's page (start), and
+	// keeps the draft up to date at every page (at is the page it is on),
+	// so a stop keeps the progress and the key, for this mode or the TUI.
+	draft bool
+	start wizard.Step
+	at    wizard.Step
+	// cred describes sc as the wizard's draft does (what it was made with);
+	// draftCredID is the key the draft came with.
+	cred        *wizard.Credential
+	draftCredID string
+	// notes are said once the session has started (what the resume found).
+	notes []string
 }
 
 // accessibleLink runs the link wizard. When it stops before the account is
@@ -59,6 +74,17 @@ func (a *app) accessibleLink(p *prompter, svc *flow.Service) error {
 // runLinkSession runs the guided wizard, fresh (ae nil) or taking over from
 // the automatic setup that stopped with ae.
 func (a *app) runLinkSession(p *prompter, svc *flow.Service, ae *flow.AutoLinkError) error {
+	return a.runSession(p, svc, func(s *linkSession) {
+		if ae != nil {
+			s.takeOver(ae)
+		}
+	})
+}
+
+// runSession runs the guided wizard once init has filled the session: a
+// run that stops before the account is saved takes back what it made, or,
+// taking over from an automatic run or resuming a draft, keeps that.
+func (a *app) runSession(p *prompter, svc *flow.Service, init func(*linkSession)) error {
 	steps, err := assets.Checklist()
 	if err != nil {
 		return failedErr(err)
@@ -68,10 +94,14 @@ func (a *app) runLinkSession(p *prompter, svc *flow.Service, ae *flow.AutoLinkEr
 	for _, st := range steps {
 		s.steps[st.ID] = st
 	}
-	if ae != nil {
-		s.takeOver(ae)
-	}
+	init(s)
 	err = s.run()
+	if err != nil && !s.saved && s.draft {
+		if kerr := s.keep(); kerr != nil {
+			err = errors.Join(err, kerr)
+		}
+		return &draftKept{cause: err}
+	}
 	if err != nil && !s.saved && s.fromAuto {
 		if derr := s.discard(); derr != nil {
 			return errors.Join(err, derr)
@@ -97,14 +127,32 @@ func (a *app) runLinkSession(p *prompter, svc *flow.Service, ae *flow.AutoLinkEr
 
 func (s *linkSession) run() error {
 	s.p.say("")
-	if s.fromAuto {
+	switch {
+	case s.draft:
+		s.p.say("The guided link from an earlier session. End of input (ctrl+d) stops here; the progress is kept, to resume here or in the full-screen xops.")
+		for _, n := range s.notes {
+			s.p.say("%s", n)
+		}
+	case s.fromAuto:
 		s.p.say("The guided checklist, with what the automatic setup did ticked and the IDs it learned filled in.")
 		s.p.say("End of input (ctrl+d) stops here; the automatic setup's progress stays, to resume or to come back to.")
-	} else {
+	default:
 		s.p.say("Link a new Microsoft 365 account. End of input (ctrl+d) stops here with nothing saved.")
 	}
-	for _, step := range []func() error{s.checklist, s.form, s.generate, s.writeCertificate, s.upload, s.save} {
-		if err := step(); err != nil {
+	pages := []struct {
+		at wizard.Step
+		do func() error
+	}{
+		{wizard.StepChecklist, s.checklist}, {wizard.StepForm, s.form}, {wizard.StepGenerate, s.generate},
+		{wizard.StepCertificate, s.writeCertificate}, {wizard.StepUpload, s.upload}, {wizard.StepSave, s.save},
+	}
+	for _, pg := range pages {
+		if pg.at.Number() < s.start.Number() {
+			continue // done in the session the draft comes from
+		}
+		s.at = pg.at
+		s.keepOrSay()
+		if err := pg.do(); err != nil {
 			return err
 		}
 	}
@@ -131,6 +179,9 @@ func (s *linkSession) save() error {
 	if s.fromAuto {
 		s.dropAutoRun()
 	}
+	if s.draft {
+		s.dropDraft()
+	}
 	return nil
 }
 
@@ -142,7 +193,7 @@ func (s *linkSession) discard() error {
 			errs = append(errs, fmt.Errorf("remove the unused key: %w", err))
 		}
 	}
-	if s.certPath != "" {
+	if s.certMade {
 		if err := os.Remove(s.certPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove the unused certificate %s: %w", s.certPath, err))
 		}

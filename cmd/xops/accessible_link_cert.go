@@ -18,6 +18,14 @@ import (
 // stops before the save.
 func (s *linkSession) generate() error {
 	s.page(wizard.StepGenerate)
+	if s.cred != nil && s.cred.MadeFor == s.in.Name && s.cred.KeySize == s.in.KeySize && s.cred.CertDays == s.in.CertDays {
+		s.p.say("Reusing the key made earlier for this link. Thumbprint (SHA-1): %s; valid %s to %s.",
+			s.sc.Thumbprint, rfc3339(s.sc.NotBefore), rfc3339(s.sc.NotAfter))
+		return nil
+	}
+	if s.cred != nil {
+		s.p.say("The name, key size or lifetime differs from the key made earlier for this link: making a new one (the earlier one is deleted).")
+	}
 	if s.autoCred.ID != "" {
 		if s.in.Name == s.autoName && s.in.KeySize == s.autoCred.KeySize && s.in.CertDays == s.autoDays {
 			s.sc = s.autoCred
@@ -35,7 +43,18 @@ func (s *linkSession) generate() error {
 		}
 		return failedErr(err)
 	}
+	earlier := s.sc.ID
 	s.sc, s.certPEM, s.keyMade = sc, cred.CertificatePEM(), true
+	s.cred = &wizard.Credential{ID: sc.ID, Thumbprint: sc.Thumbprint, KeySize: sc.KeySize, NotBefore: sc.NotBefore,
+		NotAfter: sc.NotAfter, Created: sc.Created, MadeFor: s.in.Name, CertDays: s.in.CertDays}
+	if s.draft {
+		// The draft names the new key before the earlier one goes; the
+		// certificate file of the earlier key is no use any more.
+		s.certPath = ""
+		s.done[entra.StepUploadCertificate] = false
+		s.keepOrSay()
+		s.dropKey(earlier)
+	}
 	s.p.say("Done. Thumbprint (SHA-1): %s; valid %s to %s.", sc.Thumbprint, rfc3339(sc.NotBefore), rfc3339(sc.NotAfter))
 	return nil
 }
@@ -45,6 +64,9 @@ func (s *linkSession) generate() error {
 func (s *linkSession) writeCertificate() error {
 	s.page(wizard.StepCertificate)
 	def := "./" + flow.CertificateFileName(s.in.Name)
+	if s.certPath != "" {
+		def = s.certPath // where the earlier session saved it
+	}
 	for {
 		path, err := s.p.field("Save the certificate to", def, checkCertFolder)
 		if err != nil {
@@ -55,6 +77,12 @@ func (s *linkSession) writeCertificate() error {
 			if fi.IsDir() {
 				s.p.say("  %s is a folder; type a file name.", oneLine(path))
 				continue
+			}
+			if certFileHolds(path, s.certPEM) {
+				s.certPath = path
+				s.p.say("%s holds this certificate already.", oneLine(path))
+				s.keepOrSay()
+				return nil
 			}
 			yes, err := s.p.yesNo(oneLine(path)+" already exists. Replace it?", false)
 			if err != nil {
@@ -72,7 +100,8 @@ func (s *linkSession) writeCertificate() error {
 			s.p.say("  cannot write %s: %s; type another path.", oneLine(path), oneLine(err.Error()))
 			continue
 		}
-		s.certPath = path
+		s.certPath, s.certMade = path, true
+		s.keepOrSay()
 		if abs, err := filepath.Abs(path); err == nil {
 			path = abs
 		}
@@ -128,10 +157,15 @@ func (s *linkSession) upload() error {
 		s.p.say("Done by the automatic setup: the app has this certificate already.")
 		return nil
 	}
+	if s.draft && s.done[entra.StepUploadCertificate] && s.sc.ID == s.draftCredID {
+		s.p.say("Ticked as uploaded in the earlier session.")
+		return nil
+	}
 	s.done[entra.StepUploadCertificate] = false // a new certificate is not on the app yet
 	if err := s.askDone(entra.StepUploadCertificate); err != nil {
 		return err
 	}
+	s.keepOrSay()
 	if !s.done[entra.StepUploadCertificate] {
 		s.p.say("Verification fails at %s until the certificate is uploaded.", entra.StepUploadCertificate)
 	}

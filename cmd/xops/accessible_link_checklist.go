@@ -66,6 +66,10 @@ func (s *linkSession) checkStep(n int, id entra.Step) error {
 		s.p.say("%d. %s (%s): done by the automatic setup.", n, st.Title, id)
 		return nil
 	}
+	if s.draft && s.done[id] {
+		s.p.say("%d. %s (%s): ticked in the earlier session.", n, st.Title, id)
+		return nil
+	}
 	s.p.say("%d. %s (%s)", n, st.Title, id)
 	s.p.say("   %s", st.Summary)
 	if st.Where != "" {
@@ -83,7 +87,11 @@ func (s *linkSession) checkStep(n int, id entra.Step) error {
 	if id == entra.StepCopyIDs && s.in.AppID != "" {
 		s.p.say("   The form below offers: App ID %s, tenant ID %s, organization %s.", s.in.AppID, s.in.TenantID, s.in.Organization)
 	}
-	return s.askDone(id)
+	if err := s.askDone(id); err != nil {
+		return err
+	}
+	s.keepOrSay()
+	return nil
 }
 
 // askDone asks "done?"; in the sandbox "s" performs the step in the
