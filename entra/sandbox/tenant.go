@@ -210,16 +210,7 @@ func (s *Sandbox) SetConditionalAccessBlock(appID string, blocked bool) error {
 
 // DeleteApp removes the registration, so its id is unknown afterwards.
 func (s *Sandbox) DeleteApp(appID string) error {
-	return s.changed(func() error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		a, err := s.app(appID)
-		if err != nil {
-			return err
-		}
-		delete(s.state.Apps, a.AppID)
-		return nil
-	}())
+	return s.update(appID, func(a *application) error { delete(s.state.Apps, a.AppID); return nil })
 }
 
 // UploadCertificate performs upload-certificate with a .cer/.pem/.crt file's
