@@ -132,7 +132,7 @@ func New(d Deps) *Model {
 	m.settings = newSettingsScreen(d)
 	m.applyStyles()
 	if len(d.Warnings) > 0 {
-		m.status.setSticky("Warning: "+d.Warnings[0], true)
+		m.status.setWarning("Warning: " + d.Warnings[0])
 	}
 	return m
 }

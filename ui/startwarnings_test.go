@@ -15,7 +15,7 @@ const unreadableTenant = `the saved sandbox tenant did not load, so a fresh one 
 func TestStartWarningStaysUntilAKeyAndOnSettings(t *testing.T) {
 	t.Parallel()
 	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}, Sandbox: true, Warnings: []string{unreadableTenant}}, 80, 24)
-	status := "✗ Warning: the saved sandbox tenant did not load, so a fresh one started"
+	status := "! Warning: the saved sandbox tenant did not load, so a fresh one started"
 	hs.mustShow(status)
 	for _, msg := range hs.timers { // every timer started so far fires: the warning stays
 		hs.send(msg)

@@ -12,8 +12,10 @@ type statusLine struct {
 	id   int
 	text string
 	err  bool
-	// sticky: no timer clears the line; the next key does (setSticky).
+	// sticky: no timer clears the line; the next key does (setWarning).
 	sticky bool
+	// warn: the line is a warning (something to know, nothing failed).
+	warn bool
 }
 
 // clearStatusMsg is the timer of status message id.
@@ -22,22 +24,22 @@ type clearStatusMsg struct{ id int }
 // set shows text and returns the message that must clear it later.
 func (s *statusLine) set(text string, isErr bool) clearStatusMsg {
 	s.id++
-	s.text, s.err, s.sticky = text, isErr, false
+	s.text, s.err, s.sticky, s.warn = text, isErr, false, false
 	return clearStatusMsg{id: s.id}
 }
 
-// setSticky shows text until a key is pressed (keyPressed) or another
+// setWarning shows a warning until a key is pressed (keyPressed) or another
 // message replaces it: a warning at start must not vanish before the admin
 // has looked at the screen.
-func (s *statusLine) setSticky(text string, isErr bool) {
-	s.set(text, isErr)
-	s.sticky = true
+func (s *statusLine) setWarning(text string) {
+	s.set(text, false)
+	s.sticky, s.warn = true, true
 }
 
 // keyPressed clears a sticky line.
 func (s *statusLine) keyPressed() {
 	if s.sticky {
-		s.text, s.err, s.sticky = "", false, false
+		s.text, s.err, s.sticky, s.warn = "", false, false, false
 	}
 }
 

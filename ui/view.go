@@ -145,8 +145,11 @@ func (m *Model) statusView() string {
 	}
 	// Status text often quotes errors from outside (servers, files).
 	text := safetext.Line(m.status.text)
-	if m.status.err {
+	switch {
+	case m.status.err:
 		return m.styles.Bad.Render("✗ " + text)
+	case m.status.warn:
+		return m.styles.Warn.Render("! " + text) // nothing failed: no ✗
 	}
 	return m.styles.StatusBar.Render(text)
 }
