@@ -59,7 +59,7 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	p := &prompter{ctx: cmd.Context(), a: a, w: a.stdout}
+	p := &prompter{ctx: cmd.Context(), a: a, w: a.stdout, tty: a.terminal(a.stdin)}
 	p.say("xops %s, plain prompts (accessible mode). Store: %s", versionString(), oneLine(a.stPath))
 	if a.sb != nil {
 		p.say("Sandbox: a simulated tenant on this machine; nothing reaches Microsoft.")
@@ -68,6 +68,8 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 	var stopped *autoStopped
 	var kept *draftKept
 	switch {
+	case errors.As(err, &kept) && kept.signal != "":
+		return failedErr(fmt.Errorf("%s; %s", stoppedBy(kept.signal), signalKeptNote(svc)))
 	case errors.As(err, &kept) && errors.Is(err, errInputEnded):
 		return usageErr("input ended; %s", kept.kept(svc))
 	case errors.As(err, &kept) && errors.Is(err, errInterrupted):
@@ -80,6 +82,8 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 		return failedErr(fmt.Errorf("interrupted; %s", stopped.kept(svc)))
 	case errors.As(err, &stopped):
 		return stopped.cause
+	case (errors.Is(err, errInputEnded) || errors.Is(err, errInterrupted)) && p.stopSignal() != "":
+		return failedErr(fmt.Errorf("%s; nothing saved%s%s", stoppedBy(p.stopSignal()), autoKeptNote(svc), guidedKeptNote(svc)))
 	case errors.Is(err, errInputEnded):
 		return usageErr("input ended; nothing saved%s%s", autoKeptNote(svc), guidedKeptNote(svc))
 	case errors.Is(err, errInterrupted):

@@ -66,7 +66,9 @@ type linkSession struct {
 
 // accessibleLink runs the link wizard. When it stops before the account is
 // saved (end of input, ctrl+c, a failure), the key and the certificate file
-// it made are removed: nothing half-made stays behind.
+// it made are removed: nothing half-made stays behind. Stopped by a signal
+// instead (the SSH session dropped, a shutdown), it keeps them as the
+// wizard's draft (accessible_signal.go).
 func (a *app) accessibleLink(p *prompter, svc *flow.Service) error {
 	return a.runLinkSession(p, svc, nil)
 }
@@ -100,7 +102,17 @@ func (a *app) runSession(p *prompter, svc *flow.Service, init func(*linkSession)
 		if kerr := s.keep(); kerr != nil {
 			err = errors.Join(err, kerr)
 		}
-		return &draftKept{cause: err}
+		return &draftKept{cause: err, signal: s.p.stopSignal()}
+	}
+	if err != nil && !s.saved && !s.fromAuto {
+		// A new link the system stopped (SIGHUP, SIGTERM) becomes a draft.
+		sig, kept, kerr := s.keepOnSignal()
+		if kept {
+			return &draftKept{cause: err, signal: sig}
+		}
+		if kerr != nil {
+			err = errors.Join(err, kerr)
+		}
 	}
 	if err != nil && !s.saved && s.fromAuto {
 		if derr := s.discard(); derr != nil {
@@ -137,7 +149,7 @@ func (s *linkSession) run() error {
 		s.p.say("The guided checklist, with what the automatic setup did ticked and the IDs it learned filled in.")
 		s.p.say("End of input (ctrl+d) stops here; the automatic setup's progress stays, to resume or to come back to.")
 	default:
-		s.p.say("Link a new Microsoft 365 account. End of input (ctrl+d) stops here with nothing saved.")
+		s.p.say("Link a new Microsoft 365 account. End of input (ctrl+d) stops here with nothing saved; if the connection drops, the progress is kept, to resume.")
 	}
 	pages := []struct {
 		at wizard.Step

@@ -22,6 +22,9 @@ type prompter struct {
 	ctx context.Context
 	a   *app
 	w   io.Writer
+	// tty is set when stdin was a terminal at the start: one that is no
+	// longer a terminal hung up (stopSignal).
+	tty bool
 	// pending is the read of the next answer once it has started: a read
 	// left by ctrl+c, or by a run that watched for end of input and ended
 	// first, is picked up by the next question, so no typed line is lost.

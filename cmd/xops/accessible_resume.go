@@ -111,9 +111,14 @@ func startOver(svc *flow.Service, draft wizard.State) error {
 	return errors.Join(errs...)
 }
 
-// draftKept is a resumed guided link stopped before its account was saved
-// (end of input, ctrl+c, a failure): its draft is kept, up to date.
-type draftKept struct{ cause error }
+// draftKept is a guided link stopped before its account was saved with
+// its draft kept, up to date: a resumed one stopped in any way (end of
+// input, ctrl+c, a failure, a signal), or a new one stopped by a signal
+// (accessible_signal.go). signal names the signal, "" when there was none.
+type draftKept struct {
+	cause  error
+	signal string
+}
 
 func (e *draftKept) Error() string { return e.cause.Error() }
 func (e *draftKept) Unwrap() error { return e.cause }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+
+	"github.com/xops/xops/flow"
+)
+
+// A guided link stopped by the system, not by the admin — the SSH session
+// dropped (SIGHUP, or the terminal hung up under a read) or the machine is
+// shutting down (SIGTERM) — keeps what it made as the wizard's draft, as
+// the full-screen TUI does: its ticks, form, key and certificate file, for
+// the next start (here or in the TUI) to offer. End of input (ctrl+d) and
+// ctrl+c are the admin's own stops: a new link then takes everything back,
+// as its first screen says.
+
+// stopSignal names what stopped the run when it was not the admin's doing:
+// "hangup" or "terminated" (the signal's name), "" for ctrl+c, end of input
+// or a failure of its own. A terminal that hung up counts even before its
+// SIGHUP lands: its last read ends like ctrl+d, and the signal may come
+// after.
+func (p *prompter) stopSignal() string {
+	if cause := context.Cause(p.ctx); cause != nil {
+		for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM} {
+			if cause.Error() == sig.String()+" signal received" { // os/signal.NotifyContext's cause
+				return sig.String()
+			}
+		}
+	}
+	if p.tty && !p.a.terminal(p.a.stdin) {
+		return syscall.SIGHUP.String()
+	}
+	return ""
+}
+
+// worthKeeping reports whether a new link has anything a signal should not
+// throw away: a key, a ticked step, or a form field typed (the TUI keeps
+// all of these in its draft).
+func (s *linkSession) worthKeeping() bool {
+	if s.cred != nil {
+		return true
+	}
+	for _, done := range s.done {
+		if done {
+			return true
+		}
+	}
+	def := flow.LinkInput{KeySize: flow.DefaultKeySize, CertDays: flow.DefaultCertDays}
+	return s.in != def
+}
+
+// keepOnSignal turns a new link stopped by a signal into the wizard's
+// draft, at the page it was on; kept is false when there is nothing worth
+// keeping or the signal was not one, and err says why the draft could not
+// be written (the caller then takes everything back as for ctrl+d).
+func (s *linkSession) keepOnSignal() (sig string, kept bool, err error) {
+	sig = s.p.stopSignal()
+	if sig == "" || !s.worthKeeping() {
+		return sig, false, nil
+	}
+	s.draft = true
+	if err := s.keep(); err != nil {
+		s.draft = false
+		return sig, false, err
+	}
+	return sig, true, nil
+}
+
+// signalKeptNote says what a link stopped by a signal left, from the
+// store's draft: its page, its key's thumbprint and its certificate file.
+func signalKeptNote(svc *flow.Service) string {
+	draft, found, err := guidedDraft(svc.Store)
+	if !found || err != nil {
+		return "nothing saved"
+	}
+	note := "no account saved; the guided link is kept"
+	if c := draft.Cred; c != nil {
+		note += fmt.Sprintf(" with its key (thumbprint %s)", c.Thumbprint)
+		if draft.CertPath != "" {
+			note += fmt.Sprintf(" and certificate file %s", oneLine(draft.CertPath))
+		}
+	}
+	return note + ": run xops again and choose: " + resumeLabel(draft)
+}
+
+// stoppedBy is the message of a run a signal stopped.
+func stoppedBy(sig string) string {
+	return fmt.Sprintf("stopped by a signal (%s)", sig)
+}
