@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"syscall"
 
@@ -22,12 +23,9 @@ import (
 // SIGHUP lands: its last read ends like ctrl+d, and the signal may come
 // after.
 func (p *prompter) stopSignal() string {
-	if cause := context.Cause(p.ctx); cause != nil {
-		for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM} {
-			if cause.Error() == sig.String()+" signal received" { // os/signal.NotifyContext's cause
-				return sig.String()
-			}
-		}
+	var by signalStop
+	if errors.As(context.Cause(p.ctx), &by) && (by.sig == syscall.SIGHUP || by.sig == syscall.SIGTERM) {
+		return by.sig.String()
 	}
 	if p.tty && !p.a.terminal(p.a.stdin) {
 		return syscall.SIGHUP.String()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -61,7 +62,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, env func(string) string) 
 
 // execute runs one command line and releases what it opened.
 func (a *app) execute(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signalContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	root := a.rootCmd()
 	root.SetArgs(args)
@@ -70,6 +71,37 @@ func (a *app) execute(args []string) int {
 		err = failedErr(cerr)
 	}
 	return report(a.stderr, err)
+}
+
+// signalStop is the cause of a command's context that a signal ended: which
+// signal it was tells the admin's ctrl+c from a dropped session (SIGHUP) or
+// a shutdown (SIGTERM).
+type signalStop struct{ sig os.Signal }
+
+func (s signalStop) Error() string { return s.sig.String() + " signal received" }
+
+// signalContext is signal.NotifyContext whose cause is a signalStop naming
+// the signal. As there, later signals are taken (not fatal) until stop.
+func signalContext(parent context.Context, sigs ...os.Signal) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalStop{s})
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			close(done)
+			signal.Stop(ch)
+			cancel(context.Canceled)
+		})
+	}
 }
 
 func (a *app) rootCmd() *cobra.Command {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -189,5 +192,33 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 	}
 	if g := resolve(env{}); g != (globals{cloud: "global"}) {
 		t.Errorf("defaults: %+v", g)
+	}
+}
+
+// signalContext ends the command's context with a cause naming the signal,
+// so a dropped session (SIGHUP) can be told from ctrl+c; stop may be called
+// twice, and without a signal the cause is plain Canceled.
+func TestSignalContextNamesTheSignal(t *testing.T) {
+	ctx, stop := signalContext(context.Background(), syscall.SIGUSR1)
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the signal did not end the context")
+	}
+	var by signalStop
+	if !errors.As(context.Cause(ctx), &by) || by.sig != syscall.SIGUSR1 || !errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatalf("cause %v, err %v: want the SIGUSR1 named, and Canceled", context.Cause(ctx), ctx.Err())
+	}
+	stop()
+	stop()
+
+	ctx, stop = signalContext(context.Background(), syscall.SIGUSR1)
+	stop()
+	if !errors.Is(context.Cause(ctx), context.Canceled) {
+		t.Fatalf("stopped without a signal: cause %v", context.Cause(ctx))
 	}
 }
