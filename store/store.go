@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -23,7 +24,16 @@ type Options struct {
 	// Now is the store's clock, used to stamp audit entries and new accounts
 	// (nil: time.Now). Tests inject a fixed clock.
 	Now func() time.Time
+	// MustExist opens only a store that is already there: when the file is
+	// missing, Open returns an error wrapping ErrNoStore and creates nothing
+	// (neither the folder nor the file). Commands that only read or change
+	// existing accounts set it, so a mistyped --store makes no stray store.
+	MustExist bool
 }
+
+// ErrNoStore is wrapped by the error Open returns, with Options.MustExist,
+// when there is no store file at the path. Nothing was created.
+var ErrNoStore = errors.New("there is no store file there")
 
 // Store is an xops store file. It does not keep the file open: every method
 // opens bbolt, runs one transaction and closes it again, so a TUI left open in
@@ -61,7 +71,8 @@ func DefaultPath() (string, error) {
 
 // Open opens the store at path, creating its folder (0700) and the file
 // (0600) when they are missing. A new file gets every bucket and the schema
-// version in one step, so no other process ever sees it half made.
+// version in one step, so no other process ever sees it half made. With
+// Options.MustExist nothing is created: a missing file is ErrNoStore.
 //
 // An existing file is only read here: a file written by a newer xops is
 // refused with an error wrapping ErrSchemaTooNew and is not written at all.
@@ -82,18 +93,49 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if opts.MustExist {
+		if err := s.mustExist(); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.ensureDir(); err != nil {
 		return nil, err
 	}
-	if err := s.ensureFile(); err != nil {
-		return nil, err
+	if !opts.MustExist {
+		if err := s.ensureFile(); err != nil {
+			return nil, err
+		}
 	}
 	// The schema check runs read-only: a newer file must not be touched.
+	// It never creates the file either (see run).
 	if err := s.view(func(*bolt.Tx) error { return nil }); err != nil {
+		if opts.MustExist && errors.Is(err, fs.ErrNotExist) {
+			return nil, s.noStore() // deleted since mustExist looked
+		}
 		return nil, err
 	}
 	s.collectFileWarning()
 	return s, nil
+}
+
+// mustExist refuses, creating nothing, a path with no store file: its folder
+// is missing, or the file is. The folder is not made by ensureDir then, as
+// it exists when the file does.
+func (s *Store) mustExist() error {
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return s.noStore()
+	case err != nil:
+		return fmt.Errorf("checking the store file %s: %w", s.path, err)
+	case fi.IsDir():
+		return fmt.Errorf("%s is a folder, not a store file: pass --store with a file path", s.path)
+	}
+	return nil
+}
+
+func (s *Store) noStore() error {
+	return fmt.Errorf("%s: %w (nothing was created)", s.path, ErrNoStore)
 }
 
 // Path is the store file.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -25,7 +26,16 @@ func (a *app) accountsListCmd() *cobra.Command {
 		Short: "List linked accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore()
+			st, err := a.openExistingStore()
+			if errors.Is(err, store.ErrNoStore) {
+				// No store is no account: the same answer as an empty
+				// store, and nothing is created by a read.
+				if asJSON {
+					return classify(writeJSONList(a.stdout, nil))
+				}
+				fmt.Fprintf(a.stderr, "No accounts linked yet (there is no store at %s). %s\n", oneLine(a.stPath), linkHint)
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -59,9 +69,12 @@ func (a *app) badRecords(bad []*store.RecordError) error {
 	return failedErr(fmt.Errorf("%s: %d record(s) cannot be read; the others are intact (run 'xops store check', restore from a backup)", a.stPath, len(bad)))
 }
 
+// linkHint follows "No accounts linked yet".
+const linkHint = "Link one with 'xops link microsoft …', or run 'xops' for the guided wizard."
+
 func (a *app) printTable(accounts []store.Account) {
 	if len(accounts) == 0 {
-		fmt.Fprintln(a.stderr, "No accounts linked yet. Link one with 'xops link microsoft …', or run 'xops' for the guided wizard.")
+		fmt.Fprintln(a.stderr, "No accounts linked yet. "+linkHint)
 		return
 	}
 	now := a.now()

@@ -38,8 +38,24 @@ func (a *app) storePath() (string, error) {
 	return p, nil
 }
 
-// openStore opens the store once per run; close releases it.
+// openStore opens the store once per run, creating it when there is none;
+// close releases it. Only the commands that link accounts (link, the TUI,
+// accessible mode) and 'store passphrase set' create: the others use
+// openExistingStore.
 func (a *app) openStore() (*store.Store, error) {
+	return a.openStoreWith(false)
+}
+
+// openExistingStore opens the store once per run without ever creating it:
+// when there is none, the error wraps store.ErrNoStore (exit 1), the folder
+// and file are left as they were, and a.stPath names the path looked at.
+// Read-only commands and those that act on one account use it, so that a
+// mistyped --store makes no stray store.
+func (a *app) openExistingStore() (*store.Store, error) {
+	return a.openStoreWith(true)
+}
+
+func (a *app) openStoreWith(mustExist bool) (*store.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
@@ -47,7 +63,14 @@ func (a *app) openStore() (*store.Store, error) {
 	if err != nil {
 		return nil, failedErr(err)
 	}
-	st, err := store.Open(p, store.Options{Timeout: storeTimeout})
+	st, err := store.Open(p, store.Options{Timeout: storeTimeout, MustExist: mustExist})
+	if errors.Is(err, store.ErrNoStore) {
+		if abs, aerr := filepath.Abs(p); aerr == nil {
+			p = abs
+		}
+		a.stPath = p
+		return nil, failedErr(err)
+	}
 	if err != nil {
 		return nil, failedErr(storeOpenError(p, err))
 	}
@@ -248,8 +271,12 @@ func (a *app) readService() (*flow.Service, error) {
 }
 
 // readAccount is readService and the account called name, for the commands
-// that act on one account; its errors are already classified for the exit code.
+// that act on one account; its errors are already classified for the exit
+// code. It never creates the store: with none, the account is not found.
 func (a *app) readAccount(name string) (*flow.Service, store.Account, error) {
+	if err := a.requireStore(name); err != nil {
+		return nil, store.Account{}, err
+	}
 	svc, err := a.readService()
 	if err != nil {
 		return nil, store.Account{}, err
@@ -259,4 +286,17 @@ func (a *app) readAccount(name string) (*flow.Service, store.Account, error) {
 		return nil, store.Account{}, classify(err)
 	}
 	return svc, acc, nil
+}
+
+// requireStore opens the existing store for a command that acts on the
+// account called name. Without a store there is no such account (exit 1, as
+// for a name the store does not hold), and the message says where xops
+// looked, for a mistyped --store; nothing is created.
+func (a *app) requireStore(name string) error {
+	_, err := a.openExistingStore()
+	if errors.Is(err, store.ErrNoStore) {
+		return failedErr(fmt.Errorf("%w; there is no store at %s (nothing is linked there; --store or XOPS_STORE point elsewhere?)",
+			&flow.NotFoundError{Name: name}, a.stPath))
+	}
+	return err
 }

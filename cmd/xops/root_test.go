@@ -83,9 +83,9 @@ func TestCloudIsValidatedEverywhere(t *testing.T) {
 		}
 	}
 	// The flag wins over the environment.
-	mustRun(t, env{"XOPS_STORE": p, "XOPS_CLOUD": "moon"}, "--cloud", "china", "accounts", "list")
-	if _, err := os.Stat(p); err != nil {
-		t.Errorf("store not created by the valid run: %v", err)
+	r := mustRun(t, env{"XOPS_STORE": p, "XOPS_CLOUD": "moon"}, "--cloud", "china", "accounts", "list")
+	if !strings.Contains(r.stderr, "there is no store at "+p) {
+		t.Errorf("the valid run did not look at the store: %q", r.stderr)
 	}
 }
 
@@ -114,19 +114,25 @@ func TestStoreFlagAndEnvEitherSide(t *testing.T) {
 	dir := t.TempDir()
 	fromEnv, before, after := filepath.Join(dir, "env.db"), filepath.Join(dir, "before.db"), filepath.Join(dir, "after.db")
 	e := env{"XOPS_STORE": fromEnv}
-	mustRun(t, e, "--store", before, "accounts", "list", "--json")
-	mustRun(t, e, "accounts", "list", "--json", "--store", after)
-	for _, p := range []string{before, after} {
-		if _, err := os.Stat(p); err != nil {
-			t.Errorf("--store %s not used: %v", p, err)
+	// With no store there, the list names the path it looked at.
+	for _, c := range []struct {
+		path string
+		args []string
+	}{
+		{before, []string{"--store", before, "accounts", "list"}},
+		{after, []string{"accounts", "list", "--store", after}},
+	} {
+		args := c.args
+		r := mustRun(t, e, args...)
+		if !strings.Contains(r.stderr, "there is no store at "+c.path) {
+			t.Errorf("%v: --store not used: %q", args, r.stderr)
+		}
+		if strings.Contains(r.stderr, fromEnv) {
+			t.Errorf("%v: XOPS_STORE won over --store: %q", args, r.stderr)
 		}
 	}
-	if _, err := os.Stat(fromEnv); !os.IsNotExist(err) {
-		t.Error("XOPS_STORE won over --store")
-	}
-	mustRun(t, e, "accounts", "list")
-	if _, err := os.Stat(fromEnv); err != nil {
-		t.Errorf("XOPS_STORE not used: %v", err)
+	if r := mustRun(t, e, "accounts", "list"); !strings.Contains(r.stderr, "there is no store at "+fromEnv) {
+		t.Errorf("XOPS_STORE not used: %q", r.stderr)
 	}
 }
 

@@ -14,11 +14,16 @@ import (
 func TestStoreCheckNotesUnusedKeys(t *testing.T) {
 	t.Parallel()
 	e, path := newStore(t)
+	st, err := store.Open(path, store.Options{Timeout: 2 * time.Second}) // check makes no store
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	r := mustRun(t, e, "store", "check")
 	if strings.Contains(r.stderr, "belong to no account") {
 		t.Fatalf("a fresh store has no unused keys, but: %s", r.stderr)
 	}
-	st, err := store.Open(path, store.Options{Timeout: 2 * time.Second})
+	st, err = store.Open(path, store.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -17,7 +18,10 @@ func (a *app) storeCmd() *cobra.Command {
 		Short: "Run bbolt's consistency check on the store (exit 1 on damage); --prune deletes stale unused keys",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore()
+			st, err := a.openExistingStore()
+			if errors.Is(err, store.ErrNoStore) {
+				return a.noStoreErr("nothing to check")
+			}
 			if err != nil {
 				return err
 			}
@@ -53,7 +57,10 @@ func (a *app) storeCmd() *cobra.Command {
 			if err := checkNewFile("PATH", args[0]); err != nil {
 				return err
 			}
-			st, err := a.openStore()
+			st, err := a.openExistingStore()
+			if errors.Is(err, store.ErrNoStore) {
+				return a.noStoreErr("nothing to back up")
+			}
 			if err != nil {
 				return err
 			}
@@ -65,6 +72,12 @@ func (a *app) storeCmd() *cobra.Command {
 		},
 	}
 	return group("store", "Look after the store file", check, backup, a.passphraseCmd())
+}
+
+// noStoreErr is the failure of a store command run where there is no store
+// (exit 1): it names the path it looked at, and nothing was created.
+func (a *app) noStoreErr(nothing string) error {
+	return failedErr(fmt.Errorf("no store at %s (%s; --store or XOPS_STORE point elsewhere?)", a.stPath, nothing))
 }
 
 // pruneKeys deletes the unused keys flow.KeepOrphanKey lets go and says how

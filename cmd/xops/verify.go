@@ -26,6 +26,9 @@ func (a *app) verifyCmd() *cobra.Command {
 			if wait < 0 {
 				return usageErr("--wait: %s is negative; give a duration such as 30s or 2m", wait)
 			}
+			if err := a.requireStore(args[0]); err != nil {
+				return err // never creates the store (nor starts the sandbox) for a name it cannot hold
+			}
 			svc, err := a.service()
 			if err != nil {
 				return err
