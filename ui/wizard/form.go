@@ -261,7 +261,13 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 		fv.checking = true
 		return tea.Batch(cmd, checkCmd(m.d.Service, fv.values(), true, fv.fixing))
 	}
-	if now := fieldKey(fv.form.GetFocusedField()); now != fv.focused {
+	now := fieldKey(fv.form.GetFocusedField())
+	if k, ok := msg.(tea.KeyPressMsg); ok && now == fv.focused && key.Matches(k, fv.k.Next) {
+		// enter or tab refused to leave the field (huh's check failed): say
+		// why, even when the field is still empty and so was never shown.
+		fv.touched[fv.focused] = true
+	}
+	if now != fv.focused {
 		fv.touched[fv.focused] = true
 		fv.focused = now
 		cmds = append(cmds, m.apply(wizard.FormEdited{Form: fv.values()}),

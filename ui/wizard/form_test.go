@@ -197,3 +197,27 @@ func TestFormEscGoesBackKeepingValues(t *testing.T) {
 		t.Errorf("form reopened without the name:\n%s", v)
 	}
 }
+
+// An empty required field refuses enter and says why; before, the form
+// stayed put in silence (the message waited for text or for leaving).
+func TestFormEnterOnEmptyNameSaysWhy(t *testing.T) {
+	t.Parallel()
+	_, nameErr := validate.Name("")
+	want := message(nameErr)
+	if want == "" {
+		t.Fatal("validate gave no message for an empty name")
+	}
+	h, _, _ := newTestWizard(t, 80, 40)
+	toForm(h)
+	if shows(h, want) {
+		t.Fatalf("%q shown before enter:\n%s", want, h.view())
+	}
+	h.press("enter")
+	h.drain()
+	if h.m.form.focused != validate.FieldName {
+		t.Fatalf("enter left the empty name (now on %s)", h.m.form.focused)
+	}
+	if !shows(h, want) {
+		t.Errorf("want %q on screen after enter on an empty name:\n%s", want, h.view())
+	}
+}
