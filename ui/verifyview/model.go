@@ -383,6 +383,11 @@ func (m *Model) updateKeys() {
 	m.keys.StopRetry.SetEnabled(!running && m.counting)
 	m.keys.Back.SetEnabled(!running && !m.counting)
 	m.keys.Retry.SetEnabled(!running)
+	if m.phase == phaseDone && m.report.OK {
+		m.keys.Retry.SetHelp("r", "verify again") // nothing failed: nothing to retry
+	} else {
+		m.keys.Retry.SetHelp("r", "retry now")
+	}
 	m.keys.Continue.SetEnabled(m.phase == phaseDone)
 	m.keys.Fix.SetEnabled(m.phase == phaseDone && !m.report.OK && m.report.FailedStep != "")
 	if m.keys.Fix.Enabled() {

@@ -32,7 +32,7 @@ func TestAllPass(t *testing.T) {
 	if got := f.names; !slices.Equal(got, []string{"contoso"}) {
 		t.Errorf("verifier asked for %v, want [contoso]", got)
 	}
-	if keys := enabled(h.m); !slices.Equal(keys, []string{"r retry now", "enter continue", "esc back"}) {
+	if keys := enabled(h.m); !slices.Equal(keys, []string{"r verify again", "enter continue", "esc back"}) {
 		t.Errorf("help offers %v", keys)
 	}
 	h.drain("AccountsChangedMsg", isChanged)
