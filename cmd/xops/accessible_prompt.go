@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/term"
 )
 
 // errInputEnded is end of input (ctrl+d, or the end of a file of answers) at
@@ -29,6 +33,10 @@ type prompter struct {
 	// left by ctrl+c, or by a run that watched for end of input and ended
 	// first, is picked up by the next question, so no typed line is lost.
 	pending chan lineRead
+	// lineOpen is set when an answer came from a pipe or a file: nothing
+	// was echoed, so the prompt's line is still open and the next text
+	// starts with a line break (on a terminal the typed Enter gave one).
+	lineOpen bool
 }
 
 // lineRead is one line read from stdin, or why none was.
@@ -51,15 +59,43 @@ func (p *prompter) read() chan lineRead {
 	return p.pending
 }
 
-// say prints one line of text for the admin.
+// say prints one line of text for the admin, wrapped at word boundaries to
+// the terminal's width (see wrapProse).
 func (p *prompter) say(format string, args ...any) {
-	fmt.Fprintf(p.w, format+"\n", args...)
+	p.endLine()
+	lines := wrapProse(fmt.Sprintf(format, args...), p.width())
+	fmt.Fprint(p.w, strings.Join(lines, "\n")+"\n")
+}
+
+// endLine ends the line of a prompt whose answer came from a pipe, so that
+// what follows (a refusal, the next question) does not run on after it.
+func (p *prompter) endLine() {
+	if p.lineOpen {
+		fmt.Fprintln(p.w)
+		p.lineOpen = false
+	}
+}
+
+// width is the width to wrap prose at: the terminal's columns when stdout is
+// a terminal whose size is known, else 0 (pipes, files, tests: lines stay
+// whole). It is read at every line, so a resized window is followed.
+func (p *prompter) width() int {
+	f, ok := p.w.(*os.File)
+	if !ok || !p.a.terminal(p.w) {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || w <= 0 {
+		return 0
+	}
+	return w
 }
 
 // ask prints the question and reads one answer, trimmed. End of input is
 // errInputEnded, ctrl+c errInterrupted.
 func (p *prompter) ask(question string) (string, error) {
-	fmt.Fprintf(p.w, "%s ", question)
+	p.endLine()
+	fmt.Fprint(p.w, strings.Join(wrapProse(question+" ", p.width()), "\n"))
 	var s string
 	var err error
 	select {
@@ -76,6 +112,7 @@ func (p *prompter) ask(question string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	p.lineOpen = !p.tty
 	return strings.TrimSpace(s), nil
 }
 
@@ -206,3 +243,93 @@ func (p *prompter) field(label, def string, check func(string) (string, error)) 
 
 // fieldProblem is a refused answer's message, one clean line.
 func fieldProblem(err error) string { return oneLine(err.Error()) }
+
+// wrapProse breaks one line of prose at spaces so that no line is wider
+// than width (0: never), for terminals that would otherwise cut words in
+// two. Continuation lines take the indentation of the line they continue
+// (of its text, for a "- " or "1. " list item).
+// Words are never broken, so neither is a URL; nor are a quoted command
+// ('xops store check') or a command that ends the line after a colon
+// ("…with: xops accounts verify NAME --wait 5m"): they can be pasted whole.
+// A unit wider than width gets a line of its own. Trailing spaces (the one
+// after a question) stay on the last line.
+func wrapProse(line string, width int) []string {
+	if width <= 0 || ansi.StringWidth(line) <= width {
+		return []string{line}
+	}
+	body := strings.TrimLeft(line, " ")
+	indent := line[:len(line)-len(body)]
+	if m := listMarker(body); m != "" {
+		indent += strings.Repeat(" ", len(m)) // under the item's text, not its marker
+	}
+	trimmed := strings.TrimRight(body, " ")
+	trail := body[len(trimmed):]
+	units, seps := proseUnits(trimmed)
+	var out []string
+	cur := line[:len(line)-len(body)] + units[0]
+	for i, u := range units[1:] {
+		next := cur + seps[i] + u
+		if ansi.StringWidth(next) <= width {
+			cur = next
+			continue
+		}
+		out = append(out, cur)
+		cur = indent + u
+	}
+	return append(out, cur+trail)
+}
+
+// listMarker is the "- " or "12. " that starts a list item, or "".
+func listMarker(s string) string {
+	if strings.HasPrefix(s, "- ") {
+		return "- "
+	}
+	i := 0
+	for i < len(s) && i < 3 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 && strings.HasPrefix(s[i:], ". ") {
+		return s[:i+2]
+	}
+	return ""
+}
+
+// proseUnits splits s at runs of spaces that may break a line: units[i] and
+// units[i+1] are separated by seps[i] in s. Spaces inside a single-quoted
+// span and after a colon that introduces "xops …" do not break.
+func proseUnits(s string) (units, seps []string) {
+	keep := make([]bool, len(s)) // spaces that must not break
+	if i := strings.Index(s, ": xops "); i >= 0 {
+		for j := i + 2; j < len(s); j++ {
+			keep[j] = true
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' || (i > 0 && s[i-1] != ' ' && s[i-1] != '(') {
+			continue
+		}
+		end := strings.IndexByte(s[i+1:], '\'')
+		if end < 0 {
+			break
+		}
+		for j := i; j <= i+1+end; j++ {
+			keep[j] = true
+		}
+		i += 1 + end
+	}
+	start := 0
+	for i := 0; i < len(s); {
+		if s[i] != ' ' || keep[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == ' ' && !keep[j] {
+			j++
+		}
+		units = append(units, s[start:i])
+		seps = append(seps, s[i:j])
+		start, i = j, j
+	}
+	return append(units, s[start:]), seps
+}
