@@ -63,7 +63,11 @@ func (p *prompter) read() chan lineRead {
 // the terminal's width (see wrapProse).
 func (p *prompter) say(format string, args ...any) {
 	p.endLine()
-	lines := wrapProse(fmt.Sprintf(format, args...), p.width())
+	width := p.width()
+	var lines []string
+	for _, l := range strings.Split(fmt.Sprintf(format, args...), "\n") {
+		lines = append(lines, wrapProse(l, width)...)
+	}
 	fmt.Fprint(p.w, strings.Join(lines, "\n")+"\n")
 }
 
