@@ -71,6 +71,8 @@ func TestStoreCommandsWithoutAStoreFailAndCreateNothing(t *testing.T) {
 		{[]string{"store", "check"}, "nothing to check"},
 		{[]string{"store", "check", "--prune"}, "nothing to check"},
 		{[]string{"store", "backup", "BACKUP"}, "nothing to back up"},
+		{[]string{"store", "passphrase", "change"}, "no passphrase to change or remove"},
+		{[]string{"store", "passphrase", "remove"}, "no passphrase to change or remove"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
 	"github.com/xops/xops/ui"
 )
 
@@ -177,6 +178,13 @@ func (a *app) passphraseCmd() *cobra.Command {
 // protectedService is the service of a store that has a passphrase; one
 // without is a usage error (there is nothing to change or remove).
 func (a *app) protectedService() (*flow.Service, error) {
+	// A passphrase can be changed or removed only on a store that exists:
+	// none is made here (a mistyped --store must not leave a stray store).
+	if _, err := a.openExistingStore(); errors.Is(err, store.ErrNoStore) {
+		return nil, a.noStoreErr("no passphrase to change or remove")
+	} else if err != nil {
+		return nil, err
+	}
 	svc, err := a.readService()
 	if err != nil {
 		return nil, err
