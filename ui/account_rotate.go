@@ -256,6 +256,7 @@ func (p *rotateScreen) certSaved(msg certSavedMsg) tea.Cmd {
 func (p *rotateScreen) verifyNew() tea.Cmd {
 	p.stage, p.errText = rotateVerify, ""
 	p.verify = newAccountVerifyScreen(p.vdeps)
+	p.verify.rotating = true
 	p.verify.SetStyles(p.styles)
 	p.verify.SetSize(p.width, p.height-1) // a line says which certificate
 	return p.verify.Init()

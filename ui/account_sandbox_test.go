@@ -136,8 +136,28 @@ func TestRedoStepInTheSandbox(t *testing.T) {
 // comes from (an export), not the wizard's "after the form".
 func TestRedoUploadSaysToExport(t *testing.T) {
 	t.Parallel()
-	text := ansi.Strip(strings.Join(stepToRedo(uikit.NewStyles(true, true), entra.StepUploadCertificate, 200), "\n"))
+	text := ansi.Strip(strings.Join(stepToRedo(uikit.NewStyles(true, true), entra.StepUploadCertificate, 200, false), "\n"))
 	if !strings.Contains(text, "1. Export the certificate first: e on Home") || strings.Contains(text, "after the form") {
 		t.Fatalf("redo upload says:\n%s", text)
+	}
+}
+
+// In a rotation the certificate to upload is the new one, which export
+// (e) does not write: the step says where the new one is saved instead.
+func TestRedoUploadInARotationSaysToSaveTheNewOne(t *testing.T) {
+	t.Parallel()
+	text := ansi.Strip(strings.Join(stepToRedo(uikit.NewStyles(true, true), entra.StepUploadCertificate, 200, true), "\n"))
+	if strings.Contains(text, "Export the certificate first") || !strings.Contains(text, "o resumes the rotation, and s on its page saves the new certificate") {
+		t.Fatalf("redo upload in a rotation says:\n%s", text)
+	}
+}
+
+// The rotation's verification screen knows it checks the new certificate.
+func TestRotationVerifyScreenIsMarkedRotating(t *testing.T) {
+	t.Parallel()
+	p := &rotateScreen{styles: uikit.NewStyles(true, true), width: 80, height: 24}
+	_ = p.verifyNew()
+	if p.verify == nil || !p.verify.rotating {
+		t.Fatal("the rotation's verify screen would tell the admin to export (e), which writes the old certificate")
 	}
 }

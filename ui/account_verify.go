@@ -25,10 +25,11 @@ type accountVerifyScreen struct {
 	width  int
 	height int
 
-	fixing bool // the step to redo is on screen
-	step   entra.Step
-	body   scrollBody
-	keys   fixKeys
+	fixing   bool // the step to redo is on screen
+	rotating bool // checks a rotation's new certificate, not the one in use
+	step     entra.Step
+	body     scrollBody
+	keys     fixKeys
 
 	// In --sandbox: d redoes the step in the simulated tenant (nil otherwise).
 	redo    *sandboxRedo
@@ -201,7 +202,7 @@ func (p *accountVerifyScreen) relayout() {
 	if note := p.note(); note != "" {
 		height -= lineCount(wrap(note, max(p.width, 20)))
 	}
-	p.body.set(stepToRedo(p.styles, p.step, max(p.width, 20)), height)
+	p.body.set(stepToRedo(p.styles, p.step, max(p.width, 20), p.rotating), height)
 	p.keys.scroll.enable(p.body.canScroll())
 	// Once done, r is what is left to press: d leaves the help bar to it.
 	p.keys.Sandbox.SetEnabled(p.redo != nil && sandboxCanRedo(p.step) && !p.redoing && p.redone != p.step)
@@ -209,8 +210,9 @@ func (p *accountVerifyScreen) relayout() {
 
 // stepToRedo says, in words, what to do again for a failed step: the
 // checklist's own text for the steps done in Entra, and what to do in xops
-// for the ones xops did.
-func stepToRedo(s uikit.Styles, step entra.Step, w int) []string {
+// for the ones xops did. rotating: the certificate checked is a rotation's
+// new one, which export (the one in use) does not write.
+func stepToRedo(s uikit.Styles, step entra.Step, w int, rotating bool) []string {
 	var out []string
 	add := func(text string) { out = append(out, strings.Split(text, "\n")...) }
 	switch step {
@@ -245,7 +247,12 @@ func stepToRedo(s uikit.Styles, step entra.Step, w int) []string {
 		if step == entra.StepUploadCertificate && len(do) > 0 {
 			// The checklist's first line is about the wizard ("after the
 			// form"); a linked account's certificate is exported instead.
-			do = append([]string{"Export the certificate first: e on Home or on the account's page saves it as a PEM file."}, do[1:]...)
+			first := "Export the certificate first: e on Home or on the account's page saves it as a PEM file."
+			if rotating {
+				// e would write the certificate still in use, not the new one.
+				first = "Save the new certificate first: esc back to the account, o resumes the rotation, and s on its page saves the new certificate as a PEM file (e would export the old one)."
+			}
+			do = append([]string{first}, do[1:]...)
 		}
 		for i, d := range do {
 			add(hangingWrap(itoa(i+1)+". "+d, w, "   "))
