@@ -210,7 +210,7 @@ func (p *passphrasePanel) submit() tea.Cmd {
 	if p.op == passSet || p.op == passChange {
 		n := len(vals)
 		if vals[n-2] != vals[n-1] {
-			p.errText, p.errField = "The two new passphrases differ; type them again.", n-1
+			p.errText, p.errField = "The two new passphrases differ: type the new one again here, or shift+tab to retype the first.", n-1
 			p.fields[n-1].SetValue("")
 			return p.focusField(n - 1)
 		}

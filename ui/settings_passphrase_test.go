@@ -60,7 +60,9 @@ func TestSettingsSetChangeRemovePassphrase(t *testing.T) {
 	hs.keys("enter")
 	hs.typeText("something else")
 	hs.keys("enter")
-	hs.mustShow("The two new passphrases differ")
+	// Only the second field is cleared: the message says so, and how to
+	// reach the first (whose typo may be the one).
+	hs.mustShow("The two new passphrases differ", "shift+tab to retype the first")
 	if p, _ := f.svc.KeyProtection(); p != flow.ProtectionFilePermissions {
 		t.Fatal("a mismatch set the passphrase")
 	}
