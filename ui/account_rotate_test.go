@@ -197,3 +197,19 @@ func TestRotateInTheSandboxUploadsWithAKey(t *testing.T) {
 	hs.keys("enter", "enter", "y")
 	hs.mustShow("✓ Rotated")
 }
+
+// Home's help says what o does on an account mid-rotation, as the
+// account's page does: it resumes, it does not start another.
+func TestHomeHelpSaysOResumesARotation(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 24)
+	startRotation(hs)
+	hs.keys("esc")
+	hs.mustBeOn(flow.PageAccount)
+	hs.keys("esc")
+	hs.mustBeOn(flow.PageHome)
+	hs.keys("?")
+	hs.mustShow("rotation under way", "o resume the rotation")
+}

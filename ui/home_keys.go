@@ -71,6 +71,13 @@ func (h *homeScreen) syncKeys() {
 	}
 	// Sorting and filtering a first screenful would mislead: they wait
 	// for the whole list.
+	// As on the account's page: o on an account mid-rotation resumes it.
+	k.Rotate.SetHelp("o", "rotate")
+	if a := h.selected(); row && a != nil {
+		if _, pending := a.PendingCredential(); pending {
+			k.Rotate.SetHelp("o", "resume the rotation")
+		}
+	}
 	k.Filter.SetEnabled(list && !h.partial)
 	k.Sort.SetEnabled(list && !h.partial)
 	k.Sort.SetHelp("s", "sort by "+((h.list.sort+1)%sortCount).String())
