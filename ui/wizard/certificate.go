@@ -226,8 +226,9 @@ func (m *Model) viewCertificate() string {
 	}
 	if c.editing() {
 		lines = append(lines, "Save as: "+c.path.View())
-	} else if one := "Save as: " + path; lipgloss.Width(one)+1+lipgloss.Width(state) <= w {
-		lines = append(lines, one+" "+state)
+	} else if one := "Save as: " + path; lipgloss.Width(one)+3+lipgloss.Width(state) <= w {
+		// " · " keeps the state apart from the path without colour (NO_COLOR).
+		lines = append(lines, one+" · "+state)
 	} else {
 		// At 60×16 the path keeps the line to itself, the state goes under it.
 		lines = append(lines, wrap(one, w), "  "+state)

@@ -70,3 +70,14 @@ func TestCertificatePageAt60x16ShowsThePath(t *testing.T) {
 		}
 	}
 }
+
+// Beside the path the state is set apart by " · ": without colour
+// "Save as: Contoso.cer not saved yet: s saves" read as one run-on phrase.
+func TestCertificatePageSeparatesPathAndState(t *testing.T) {
+	t.Parallel()
+	h, _, _ := newTestWizard(t, 80, 24)
+	toCertificate(h, "Contoso")
+	if v := h.view(); !strings.Contains(v, "Save as: Contoso.cer · not saved yet: s saves") {
+		t.Errorf("certificate page at 80×24:\n%s", v)
+	}
+}
