@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
@@ -312,6 +313,7 @@ func (h *homeScreen) selectedView(now time.Time) string {
 		return ""
 	}
 	mark, text := statusText(*a)
+	short := text
 	if a.Status == store.StatusFailed && failedAt(entra.Step(a.FailedStep)) != "" {
 		text += ": " + verifyview.StepName(entra.Step(a.FailedStep)) // a known step's name, as the checklist says it
 	}
@@ -324,8 +326,17 @@ func (h *homeScreen) selectedView(now time.Time) string {
 	if !a.LastVerified.IsZero() {
 		when = s.Muted.Render(" · checked " + verifiedText(*a))
 	}
+	first := func(text string) string {
+		return s.Text.Bold(true).Render(safetext.Line(a.Name)) + "  " + statusStyle(s, a.Status).Render(mark+" "+text) + when
+	}
+	head := first(text)
+	if when != "" && lipgloss.Width(head) > h.width {
+		// The step's name goes before the date of the check is cut: the
+		// step's number says which one, and the account's page names it.
+		head = first(short)
+	}
 	lines := []string{
-		s.Text.Bold(true).Render(safetext.Line(a.Name)) + "  " + statusStyle(s, a.Status).Render(mark+" "+text) + when,
+		head,
 		s.Muted.Render("org    ") + s.Code.Render(safetext.Line(a.Organization)),
 		s.Muted.Render("tenant ") + s.Code.Render(safetext.Line(a.TenantID)),
 		s.Muted.Render("cert   ") + cert,

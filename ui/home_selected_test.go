@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/store"
+)
+
+// The lines under Home's table spell the selected account out: a failed
+// account's step name gives way before the date of its last check is cut
+// ("✗ failed at step 4: Assign the Global Reader role · c…" at 80×24).
+func TestHomeSelectedFailedKeepsTheCheckDate(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	acct := store.Account{ID: "a1", Name: "Contoso", Organization: "contoso.onmicrosoft.com",
+		TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", Cloud: "global", Created: at,
+		Status: store.StatusFailed, FailedStep: string(entra.StepAssignGlobalReader), LastVerified: at,
+		Credentials: []store.Credential{{ID: "c1", Thumbprint: "3F2A9C01D4B7E8A65C0B1F29E7D3A4C5B6E7F801",
+			KeySize: 2048, NotBefore: at, NotAfter: at.AddDate(1, 0, 0), Created: at}}}
+	d := Deps{Store: &fakeStore{accounts: []store.Account{acct}}, StorePath: "/tmp/xops.db",
+		Cloud: "global", Version: "v0.1.0", NoColor: true, Now: func() time.Time { return testNow }}
+	hs := newHarness(t, d, 80, 24)
+	hs.mustShow("failed at step 4", "checked 2026-11-01")
+	if strings.Contains(hs.view(), "· c…") {
+		t.Fatalf("the check's date is cut:\n%s", hs.view())
+	}
+	// Wide enough, the step's name stays.
+	wide := newHarness(t, d, 120, 30)
+	wide.mustShow("failed at step 4: Assign the Global Reader role · checked 2026-11-01")
+}
