@@ -277,8 +277,11 @@ func (p *accountScreen) credLines(role string, c store.Credential, now time.Time
 // labeled is "label  value" in a 14-cell label column, or, where the value
 // would be cut (a GUID or thumbprint on a narrow page), the value on a line
 // of its own under the label: IDs are shown whole, to be compared.
-func labeled(label, value string, w int) []string {
-	const col = 14
+func labeled(label, value string, w int) []string { return labeledAt(label, value, w, 14) }
+
+// labeledAt is labeled with the values from column col: the rotation's
+// labels ("New thumbprint") are a cell longer than the account page's.
+func labeledAt(label, value string, w, col int) []string {
 	lw := ansi.StringWidth(label)
 	if pad := max(1, col-lw); lw+pad+ansi.StringWidth(value) <= w {
 		return []string{label + strings.Repeat(" ", pad) + value}

@@ -213,3 +213,31 @@ func TestHomeHelpSaysOResumesARotation(t *testing.T) {
 	hs.keys("?")
 	hs.mustShow("rotation under way", "o resume the rotation")
 }
+
+// The rotation's thumbprints start in one column, to be compared by eye:
+// "New thumbprint" is a cell longer than the account page's labels, and
+// "Still in use" (and "File") sat one column left of it.
+func TestRotateThumbprintsLineUp(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	a := f.link("contoso")
+	old, _ := a.Active()
+	hs := f.harness(80, 24)
+	startRotation(hs)
+	pending := pendingOf(t, f, "contoso")
+	col := func(v, label, value string) int {
+		for _, l := range strings.Split(v, "\n") {
+			if i := strings.Index(l, label); i >= 0 {
+				if j := strings.Index(l, value); j > i {
+					return len([]rune(l[:j]))
+				}
+			}
+		}
+		t.Fatalf("no %q line with %s:\n%s", label, value, v)
+		return -1
+	}
+	v := hs.view()
+	if n, o := col(v, "New thumbprint", pending.Thumbprint), col(v, "Still in use", old.Thumbprint); n != o {
+		t.Errorf("new thumbprint at column %d, the one in use at %d:\n%s", n, o, v)
+	}
+}

@@ -215,7 +215,7 @@ func (p *rotateScreen) lines() []string {
 	}
 	para := func(text string) { add(strings.Split(wrap(text, w), "\n")...) }
 	code := func(label, value string) { // thumbprints whole: they are compared with Entra's
-		add(labeled(s.Muted.Render(strings.TrimSpace(label)), s.Code.Render(safetext.Line(value)), w)...)
+		add(labeledAt(s.Muted.Render(strings.TrimSpace(label)), s.Code.Render(safetext.Line(value)), w, rotateCol)...)
 	}
 	switch p.stage {
 	case rotateLoading:
@@ -266,6 +266,10 @@ func (p *rotateScreen) lines() []string {
 	return out
 }
 
+// rotateCol is where the rotation's values start: one cell past its
+// longest label ("New thumbprint", "Old thumbprint"), so they line up.
+const rotateCol = len("New thumbprint") + 1
+
 // uploadLines is the checklist's upload step, with the new thumbprint to
 // compare in Entra.
 func (p *rotateScreen) uploadLines(w int) []string {
@@ -274,9 +278,9 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	add := func(text ...string) { out = append(out, text...) }
 	add(strings.Split(wrap("Upload the new certificate to the app in Entra, beside the old one (do not delete the old one yet).", w), "\n")...)
 	add("")
-	add(labeled(s.Muted.Render("New thumbprint"), s.Code.Render(safetext.Line(p.newCred.Thumbprint)), w)...)
+	add(labeledAt(s.Muted.Render("New thumbprint"), s.Code.Render(safetext.Line(p.newCred.Thumbprint)), w, rotateCol)...)
 	if p.saved != "" {
-		add(labeled(s.Muted.Render("File"), safetext.Line(p.saved), w)...)
+		add(labeledAt(s.Muted.Render("File"), safetext.Line(p.saved), w, rotateCol)...)
 	}
 	add("")
 	steps, err := assets.Checklist()
