@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/xops/xops/entra"
 )
@@ -143,4 +144,25 @@ func isNumber(s string) bool {
 // page, once the Application (client) ID is known.
 func AppCertificatesURL(appID string) string {
 	return EntraHome + "#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/" + appID + "/isMSAApp~/false"
+}
+
+// checklistOnce parses the embedded texts once; they never change at run time.
+var checklistOnce = sync.OnceValues(Checklist)
+
+// StepTitle is a checklist step's title as the checklist shows it ("Make
+// the app a Global Reader"): the one name every screen and the CLI's human
+// output use for the step. ok is false for a step the checklist does not
+// list (the form, the key) or when the embedded texts are broken (which the
+// package's tests rule out).
+func StepTitle(id entra.Step) (title string, ok bool) {
+	steps, err := checklistOnce()
+	if err != nil {
+		return "", false
+	}
+	for _, st := range steps {
+		if st.ID == id {
+			return st.Title, true
+		}
+	}
+	return "", false
 }

@@ -167,7 +167,7 @@ func TestAutoRetryCountsDownThenRunsAgain(t *testing.T) {
 	f := newFake(finished("contoso", roleMissing), finished("contoso", allPass()))
 	h := newHarness(t, f, Deps{AutoRetry: 15 * time.Second}, 80, 24)
 	h.settle()
-	h.wantView("Step to fix: 4. Assign the Global Reader role", "Retrying in 15s")
+	h.wantView("Step to fix: 4. Make the app a Global Reader", "Retrying in 15s")
 	tick := h.takeTick()
 
 	h.clock.Advance(5 * time.Second)
@@ -251,7 +251,7 @@ func TestNoAutoRetryForAMistakeThatWillNotFixItself(t *testing.T) {
 	f := newFake(finished("contoso", wrongTenant))
 	h := newHarness(t, f, Deps{}, 80, 24)
 	h.settle()
-	h.wantView("Step to fix: 5. Copy the IDs")
+	h.wantView("Step to fix: 5. Copy the three IDs")
 	h.wantNotView("Retrying")
 	if h.m.counting || len(h.ticks) != 0 {
 		t.Errorf("the screen scheduled %d countdown ticks for a wrong tenant", len(h.ticks))
@@ -323,7 +323,7 @@ func TestLayoutFitsSmallTerminalsAndScrolls(t *testing.T) {
 			}
 		}
 		// The failure is scrolled into view.
-		h.wantView("✗ Exchange Online answers", "Step to fix: 4. Assign the Global Reader role")
+		h.wantView("✗ Exchange Online answers", "Step to fix: 4. Make the app a Global Reader")
 		if size[1] == 16 {
 			h.wantView("more above")
 			h.wantNotView("Certificate and key on this machine")

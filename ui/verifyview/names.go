@@ -3,6 +3,8 @@ package verifyview
 import (
 	"fmt"
 
+	"github.com/xops/xops/assets"
+
 	"github.com/xops/xops/entra"
 )
 
@@ -43,26 +45,18 @@ func shortCheckTitle(id entra.CheckID) string {
 	return ""
 }
 
-// StepName is the short human name of a step, as the checklist and the
-// verification screen call it.
+// StepName is the human name of a step: a checklist step's title exactly as
+// the checklist shows it (assets.StepTitle, the one source), and for the
+// steps xops does itself (the form, the key) their own short name.
 func StepName(s entra.Step) string {
+	if t, ok := assets.StepTitle(s); ok {
+		return t
+	}
 	switch s {
-	case entra.StepRegisterApp:
-		return "Register the app"
-	case entra.StepAddExchangePermission:
-		return "Add the Exchange.ManageAsApp permission"
-	case entra.StepGrantAdminConsent:
-		return "Grant admin consent"
-	case entra.StepAssignGlobalReader:
-		return "Assign the Global Reader role"
-	case entra.StepCopyIDs:
-		return "Copy the IDs"
 	case entra.StepEnterIDs:
 		return "Enter the IDs in the account form"
 	case entra.StepGenerateKey:
 		return "Generate the key and certificate"
-	case entra.StepUploadCertificate:
-		return "Upload the certificate"
 	}
 	return string(s)
 }
