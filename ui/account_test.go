@@ -104,7 +104,7 @@ func TestReverifyNamesTheStepToRedoAndVerifiesAgain(t *testing.T) {
 		t.Fatalf("help bar: %q", hs.helpBar())
 	}
 	hs.keys("f")
-	hs.mustShow("Redo 4. Assign the Global Reader role", "Add assignments", "r done: verify again")
+	hs.mustShow("Redo 4. Make the app a Global Reader", "Add assignments", "r done: verify again")
 	f.entra.setFailure("", "")
 	hs.keys("r")
 	hs.mustShow("✓") // the checks again, passing now

@@ -11,7 +11,7 @@ import (
 
 // The lines under Home's table spell the selected account out: a failed
 // account's step name gives way before the date of its last check is cut
-// ("✗ failed at step 4: Assign the Global Reader role · c…" at 80×24).
+// ("✗ failed at step 4: Make the app a Global Reader · c…" at 80×24).
 func TestHomeSelectedFailedKeepsTheCheckDate(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -29,5 +29,5 @@ func TestHomeSelectedFailedKeepsTheCheckDate(t *testing.T) {
 	}
 	// Wide enough, the step's name stays.
 	wide := newHarness(t, d, 120, 30)
-	wide.mustShow("failed at step 4: Assign the Global Reader role · checked 2026-11-01")
+	wide.mustShow("failed at step 4: Make the app a Global Reader · checked 2026-11-01")
 }
