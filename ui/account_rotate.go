@@ -45,9 +45,11 @@ type rotateScreen struct {
 	path    textinput.Model
 	saved   string // where the new certificate was written
 	askOver bool   // the file exists: replace it?
-	verify  *accountVerifyScreen
-	body    scrollBody
-	keys    rotateKeys
+	// askCancel: x was pressed; cancel the rotation? (y/n)
+	askCancel bool
+	verify    *accountVerifyScreen
+	body      scrollBody
+	keys      rotateKeys
 }
 
 var (

@@ -139,7 +139,7 @@ func TestRotateLeftMidWayKeepsBothAndResumes(t *testing.T) {
 	}
 
 	// Cancel drops the new key only.
-	hs.keys("shift+tab", "enter", "o", "x")
+	hs.keys("shift+tab", "enter", "o", "x", "y")
 	hs.mustShow("Rotation cancelled")
 	got := f.account("contoso")
 	if c, ok := got.Active(); !ok || c.Thumbprint != old.Thumbprint || len(got.Credentials) != 1 {
@@ -240,4 +240,58 @@ func TestRotateThumbprintsLineUp(t *testing.T) {
 	if n, o := col(v, "New thumbprint", pending.Thumbprint), col(v, "Still in use", old.Thumbprint); n != o {
 		t.Errorf("new thumbprint at column %d, the one in use at %d:\n%s", n, o, v)
 	}
+}
+
+// x asks before cancelling, and says a certificate already uploaded stays
+// in Entra; n keeps the rotation as it was.
+func TestRotateCancelAsksFirst(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 24)
+	startRotation(hs)
+	pending := pendingOf(t, f, "contoso")
+	hs.keys("x")
+	hs.mustShow("Cancel the rotation?", "stays there", "Certificates & secrets")
+	if !strings.Contains(hs.helpBar(), "y cancel the rotation") {
+		t.Fatalf("help bar: %q", hs.helpBar())
+	}
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatalf("x cancelled without asking: %+v", got.Credentials)
+	}
+	hs.keys("n")
+	hs.mustNotShow("Cancel the rotation?")
+	hs.mustShow(pending.Thumbprint)
+	if got := f.account("contoso"); len(got.Credentials) != 2 {
+		t.Fatalf("n cancelled: %+v", got.Credentials)
+	}
+	hs.keys("enter", "x", "y") // from the upload page too
+	hs.mustShow("Rotation cancelled")
+	if got := f.account("contoso"); len(got.Credentials) != 1 {
+		t.Fatalf("y did not cancel: %+v", got.Credentials)
+	}
+}
+
+// The upload page does not send the admin looking for a file that was
+// never saved: it says so, and s saves it from there.
+func TestRotateUploadBeforeSavingSaysNoFile(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 40)
+	startRotation(hs)
+	hs.mustShow("not saved yet: s saves")
+	hs.keys("enter")
+	hs.mustShow("Upload the new certificate", "not saved yet: s saves", "pick the new certificate's")
+	hs.mustNotShow("xops saved")
+	path := filepath.Join(f.dir, "contoso-new.cer")
+	hs.keys("e")
+	hs.clearField()
+	hs.typeText(path)
+	hs.keys("enter")
+	hs.mustNotShow("not saved yet")
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("s on the upload page did not save: %v", err)
+	}
+	hs.mustShow("pick the .cer file xops")
 }

@@ -71,6 +71,12 @@ func (p *rotateScreen) syncKeys() {
 		k.EditDone.SetEnabled(true)
 		k.EditStop.SetEnabled(true)
 		return
+	case p.askCancel:
+		k.Yes.SetHelp("y", "cancel the rotation")
+		k.No.SetHelp("n", "keep going")
+		k.Yes.SetEnabled(true)
+		k.No.SetEnabled(true)
+		return
 	case p.askOver:
 		k.Yes.SetHelp("y", "replace the file")
 		k.No.SetHelp("n", "keep it")
@@ -97,6 +103,10 @@ func (p *rotateScreen) syncKeys() {
 		k.Next.SetEnabled(true)
 		k.Sandbox.SetEnabled(p.sandboxUpload != nil)
 		k.CancelRotation.SetEnabled(true)
+		// Not saved yet: the page says so, and s, e and c get it here.
+		k.Save.SetEnabled(p.saved == "")
+		k.Edit.SetEnabled(p.saved == "")
+		k.Copy.SetEnabled(true)
 	case rotateConfirm:
 		k.Yes.SetHelp("y", "remove the old one")
 		k.No.SetHelp("n", "not now")
@@ -144,6 +154,16 @@ func (p *rotateScreen) handleKey(km tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if p.askCancel {
+		switch {
+		case key.Matches(km, k.Yes):
+			p.askCancel = false
+			return p.cancelRotation()
+		case key.Matches(km, k.No) || km.String() == "esc":
+			p.askCancel = false
+		}
+		return nil
+	}
 	if k.scroll.update(km, &p.body) {
 		return nil
 	}
@@ -155,7 +175,9 @@ func (p *rotateScreen) handleKey(km tea.KeyPressMsg) tea.Cmd {
 		}
 		return back
 	case key.Matches(km, k.CancelRotation) && k.CancelRotation.Enabled():
-		return p.cancelRotation()
+		p.askCancel, p.errText = true, ""
+		p.body.offset = 0 // the question is at the top
+		return nil
 	case key.Matches(km, k.Sandbox) && k.Sandbox.Enabled():
 		return p.uploadToSandbox()
 	case key.Matches(km, k.Save) && k.Save.Enabled():
@@ -213,6 +235,12 @@ func (p *rotateScreen) lines() []string {
 	if p.busy != "" {
 		add(s.Muted.Render(truncate(p.busy, w)), "")
 	}
+	if p.askCancel {
+		add(styled(s.Warn, wrap("! Cancel the rotation? The new key is dropped; the old certificate stays in use. "+
+			"If you already uploaded the new certificate to Entra, it stays there: delete it in the app → "+
+			"Certificates & secrets → Certificates (thumbprint "+safetext.Line(p.newCred.Thumbprint)+"). y/n", w))...)
+		add("")
+	}
 	para := func(text string) { add(strings.Split(wrap(text, w), "\n")...) }
 	code := func(label, value string) { // thumbprints whole: they are compared with Entra's
 		add(labeledAt(s.Muted.Render(strings.TrimSpace(label)), s.Code.Render(safetext.Line(value)), w, rotateCol)...)
@@ -236,12 +264,7 @@ func (p *rotateScreen) lines() []string {
 		code("New thumbprint ", p.newCred.Thumbprint)
 		code("Still in use   ", p.oldCred.Thumbprint)
 		add("", s.Muted.Render("File"), p.path.View())
-		if p.saved != "" {
-			add(s.OK.Render(truncate("✓ Saved "+safetext.Line(p.saved), w)))
-		}
-		if p.askOver {
-			add(styled(s.Warn, wrap("! That file exists. y replaces it, n keeps it (change the path).", w))...)
-		}
+		add(p.fileLines(w)...)
 		add("")
 		add(strings.Split(fitPEM(p.pem, w), "\n")...)
 	case rotateUpload:
@@ -281,6 +304,9 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	add(labeledAt(s.Muted.Render("New thumbprint"), s.Code.Render(safetext.Line(p.newCred.Thumbprint)), w, rotateCol)...)
 	if p.saved != "" {
 		add(labeledAt(s.Muted.Render("File"), safetext.Line(p.saved), w, rotateCol)...)
+	} else {
+		add("", s.Muted.Render("File"), p.path.View())
+		add(p.fileLines(w)...)
 	}
 	add("")
 	steps, err := assets.Checklist()
@@ -293,6 +319,9 @@ func (p *rotateScreen) uploadLines(w int) []string {
 			continue
 		}
 		for i, d := range st.Do[1:] { // the first says "after the form": the certificate is made
+			if p.saved == "" { // no file yet: do not send the admin looking for one
+				d = strings.Replace(d, "the .cer file xops saved", "the new certificate's .cer file", 1)
+			}
 			add(strings.Split(hangingWrap(itoa(i+1)+". "+d, w, "   "), "\n")...)
 		}
 		for _, pit := range st.Pitfalls {
@@ -301,6 +330,23 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	}
 	add("")
 	add(styled(s.Muted, wrap("Entra shows the thumbprint in the Certificates list: it must match the one above.", w))...)
+	return out
+}
+
+// fileLines say whether the new certificate is saved, as the link wizard's
+// certificate page does, and ask before replacing a file.
+func (p *rotateScreen) fileLines(w int) []string {
+	s := p.styles
+	var out []string
+	switch {
+	case p.saved != "":
+		out = append(out, s.OK.Render(truncate("✓ Saved "+safetext.Line(p.saved), w)))
+	case !p.path.Focused():
+		out = append(out, styled(s.Muted, wrap("not saved yet: s saves (or c copies it)", w))...)
+	}
+	if p.askOver {
+		out = append(out, styled(s.Warn, wrap("! That file exists. y replaces it, n keeps it (change the path).", w))...)
+	}
 	return out
 }
 
