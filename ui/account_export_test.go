@@ -154,3 +154,20 @@ func TestExportCopiesThePEMWithOSC52(t *testing.T) {
 	}
 	hs.mustShow("OSC 52", "some terminals ignore it")
 }
+
+// The PFX form's help bar shows shift+tab, which goes back between the two
+// password fields, at the smallest supported size too.
+func TestExportPFXHelpShowsShiftTab(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{80, 24}, {60, 16}} {
+		f := newActionFixture(t, "global")
+		f.link("contoso")
+		hs := f.harness(size[0], size[1])
+		openExport(hs, 2)
+		hs.keys("enter")
+		hs.mustShow("PFX password")
+		if bar := hs.helpBar(); !strings.Contains(bar, "shift+tab") || !strings.Contains(bar, "tab next field") {
+			t.Errorf("%dx%d help bar: %q", size[0], size[1], bar)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func defaultExportKeys() exportKeys {
 }
 
 func (k exportKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Choose, k.Submit, k.NextField, k.Yes, k.No, k.CopyLine, k.Finish, k.Cancel, k.Up, k.Down}
+	return []key.Binding{k.Choose, k.Submit, k.NextField, k.PrevField, k.Yes, k.No, k.CopyLine, k.Finish, k.Cancel, k.Up, k.Down}
 }
 
 func (k exportKeys) FullHelp() [][]key.Binding {
