@@ -64,11 +64,11 @@ func (v *Verifier) checkExchange(ctx context.Context, t Target, token string) Ch
 	case http.StatusUnauthorized:
 		return failed(id, StepGrantAdminConsent,
 			"Exchange Online refused the token (HTTP 401) although it holds Exchange.ManageAsApp"+detail,
-			"consent can take several minutes to reach Exchange: retry in a few minutes (on the command line: --wait 5m); if it persists, check API permissions shows Office 365 Exchange Online → Exchange.ManageAsApp (Application) with Status Granted")
+			"consent can take several minutes to reach Exchange: retry in a few minutes"+waitAdvice("5m")+"; if it persists, check API permissions shows Office 365 Exchange Online → Exchange.ManageAsApp (Application) with Status Granted")
 	case http.StatusForbidden:
 		return failed(id, StepAssignGlobalReader,
 			"Exchange Online refused the call (HTTP 403): the app has no directory role Exchange accepts"+detail,
-			"assign Global Reader to the app (Entra ID → Roles and administrators → Global Reader → Add assignments); it can take a few minutes to apply: retry then (on the command line: --wait 5m)")
+			"assign Global Reader to the app (Entra ID → Roles and administrators → Global Reader → Add assignments); it can take a few minutes to apply: retry then"+waitAdvice("5m"))
 	case http.StatusNotFound:
 		return failed(id, "", "Exchange Online has no organization for tenant "+serverText(t.TenantID)+" at "+serverText(host)+" (HTTP 404)"+detail,
 			"check that the tenant has Exchange Online and that --exchange-url / --cloud are right")

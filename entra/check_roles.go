@@ -15,7 +15,7 @@ func (v *Verifier) judgeExchangePermission(ctx context.Context, client confident
 		return passed(id, "the token holds the Exchange.ManageAsApp application permission")
 	}
 	add := "API permissions → Add a permission → APIs my organization uses → Office 365 Exchange Online → Application permissions → Exchange.ManageAsApp → Add permissions"
-	consent := "API permissions → Grant admin consent → Yes; the Status column must read Granted (Entra can take a minute or two: retry then, or on the command line use --wait 2m)"
+	consent := "API permissions → Grant admin consent → Yes; the Status column must read Granted; Entra can take a minute or two: retry then" + waitAdvice("2m")
 	switch v.exchangePermissionState(ctx, client, t.AppID) {
 	case permissionListedOK:
 		return failed(id, StepGrantAdminConsent,
@@ -37,5 +37,5 @@ func judgeGlobalReader(c TokenClaims) CheckResult {
 	}
 	return failed(id, StepAssignGlobalReader,
 		"the token carries no Global Reader directory role: the role is not assigned to the app",
-		"Entra ID → Roles and administrators → Global Reader → Add assignments → select the app by name → Add (it can take a few minutes to apply: retry then, or on the command line use --wait 5m)")
+		"Entra ID → Roles and administrators → Global Reader → Add assignments → select the app by name → Add; it can take a few minutes to apply: retry then"+waitAdvice("5m"))
 }

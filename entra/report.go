@@ -1,6 +1,9 @@
 package entra
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Target is the account being verified: what the admin typed in the form.
 type Target struct {
@@ -99,4 +102,47 @@ func failed(id CheckID, step Step, msg, hint string) CheckResult {
 func skipped(id, waitedOn CheckID) CheckResult {
 	return CheckResult{ID: id, Skipped: true,
 		Message: fmt.Sprintf("not checked: it needs the %s check to pass first", waitedOn)}
+}
+
+// cliWaitPrefix opens the command-line advice a hint may carry: how long
+// `xops verify --wait` should keep retrying while Entra applies a change.
+const cliWaitPrefix = " (on the command line: --wait "
+
+// waitAdvice is that advice for a wait of d ("5m"). Hints are written for
+// the command line (human output and --json); a screen has no flags, so it
+// shows ScreenHint instead.
+func waitAdvice(d string) string { return cliWaitPrefix + d + ")" }
+
+// legacyWaitPrefix is how hints stored before waitAdvice said it.
+const legacyWaitPrefix = ", or on the command line use --wait "
+
+// ScreenHint is a hint as a screen shows it: without the command-line
+// advice (" (on the command line: --wait 5m)"), which means nothing where
+// there are no flags. It takes hints stored by earlier versions too, so an
+// account verified before reads the same.
+func ScreenHint(hint string) string {
+	hint = cutAdvice(hint, cliWaitPrefix, true)
+	return cutAdvice(hint, legacyWaitPrefix, false)
+}
+
+// cutAdvice removes each prefix and the duration after it, through the
+// closing parenthesis when closed is true, else up to it (or the end).
+func cutAdvice(hint, prefix string, closed bool) string {
+	for {
+		i := strings.Index(hint, prefix)
+		if i < 0 {
+			return hint
+		}
+		rest := hint[i+len(prefix):]
+		j := strings.IndexByte(rest, ')')
+		switch {
+		case j < 0 && closed:
+			return hint
+		case j < 0:
+			j = len(rest)
+		case closed:
+			j++
+		}
+		hint = hint[:i] + rest[j:]
+	}
 }

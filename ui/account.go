@@ -308,7 +308,7 @@ func (p *accountScreen) checkLines(c store.CheckRecord) []string {
 		out = append(out, styled(s.Warn, indent("Redo checklist step "+verifyview.StepLabel(entra.Step(c.Step)), w, "    "))...)
 	}
 	if c.Hint != "" {
-		out = append(out, styled(s.Muted, indent(safetext.Line(c.Hint), w, "    "))...)
+		out = append(out, styled(s.Muted, indent(safetext.Line(entra.ScreenHint(c.Hint)), w, "    "))...)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/xops/xops/assets"
+	"github.com/xops/xops/entra"
 )
 
 // Every screen names a checklist step by StepName / StepLabel / stepRef:
@@ -25,4 +26,17 @@ func TestStepNamesAreTheChecklistTitles(t *testing.T) {
 			t.Errorf("stepRef(%s) = %q, want %q", st.ID, got, want)
 		}
 	}
+}
+
+// The screen gives no command-line advice: entra's hint keeps "--wait 5m"
+// for the command line, and the screen shows it without.
+func TestFailedGlobalReaderHintHasNoCommandLineAdvice(t *testing.T) {
+	t.Parallel()
+	hint := "Entra ID → Roles and administrators → Global Reader → Add assignments → select the app by name → Add; it can take a few minutes to apply: retry then (on the command line: --wait 5m)"
+	f := newFake(finished("contoso", failing(entra.CheckGlobalReader, entra.StepAssignGlobalReader,
+		"the token carries no Global Reader directory role", hint, entra.CheckExchange)))
+	h := newHarness(t, f, Deps{}, 120, 30)
+	h.settle()
+	h.wantView("Step to fix: 4. Make the app a Global Reader", "retry then")
+	h.wantNotView("command line", "--wait")
 }

@@ -157,12 +157,12 @@ func (m *Model) failureDetail(r entra.CheckResult) []string {
 	if r.Step != "" {
 		lines = append(lines, m.render(m.styles.Text, detailIndent, "Step to fix: "+StepLabel(r.Step))...)
 		if r.Hint != "" {
-			lines = append(lines, m.render(m.styles.Muted, detailIndent, "How: "+r.Hint)...)
+			lines = append(lines, m.render(m.styles.Muted, detailIndent, "How: "+entra.ScreenHint(r.Hint))...)
 		}
 		return lines
 	}
 	lines = append(lines, m.render(m.styles.Muted, detailIndent, "Not a setup mistake: no checklist step needs changing.")...)
-	hint := r.Hint
+	hint := entra.ScreenHint(r.Hint)
 	if hint == "" {
 		hint = "Check the network, then retry."
 	}
