@@ -92,7 +92,7 @@ func renameError(err error) string {
 	var in *flow.InputError
 	switch {
 	case errors.As(err, &in) && len(in.Fields) > 0:
-		return in.Fields[0].Label + " " + in.Fields[0].Message
+		return in.Fields[0].Label + ": " + in.Fields[0].Message
 	case errors.Is(err, store.ErrDuplicateName):
 		return "Another account already has that name (names ignore case); choose another."
 	case errors.Is(err, store.ErrNotFound):
@@ -101,11 +101,12 @@ func renameError(err error) string {
 	return "Could not rename: " + safetext.Line(err.Error()) + ". Try again, or esc to keep the name."
 }
 
-// fieldMessage is a validation error as a sentence ("Name is empty: …").
+// fieldMessage is a validation error as the account form words it
+// ("Friendly name: is empty: …"): flow/validate's own message.
 func fieldMessage(err error) string {
 	var fe *validate.FieldError
 	if errors.As(err, &fe) {
-		return fe.Label + " " + fe.Message
+		return fe.Error()
 	}
 	return err.Error()
 }

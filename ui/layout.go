@@ -157,7 +157,7 @@ func truncate(s string, width int) string {
 // them: garbled half-pages help no one.
 // quitKey is the key that quits right now (q is text while a page captures).
 func tooSmallView(width, height int, quitKey string) string {
-	msg := fmt.Sprintf("make the terminal larger (needs %d×%d, now %d×%d)\n\n%s quits", minWidth, minHeight, width, height, quitKey)
+	msg := fmt.Sprintf("Make the terminal larger (needs %d×%d, now %d×%d)\n\n%s quits", minWidth, minHeight, width, height, quitKey)
 	if width <= 0 || height <= 0 {
 		return msg
 	}

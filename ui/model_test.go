@@ -158,7 +158,7 @@ func TestTooSmall(t *testing.T) {
 	for _, sz := range [][2]int{{59, 16}, {60, 15}, {40, 12}, {20, 5}} {
 		hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, sz[0], sz[1])
 		v := strings.Join(strings.Fields(hs.view()), " ")
-		want := fmt.Sprintf("make the terminal larger (needs 60×16, now %d×%d)", sz[0], sz[1])
+		want := fmt.Sprintf("Make the terminal larger (needs 60×16, now %d×%d)", sz[0], sz[1])
 		if !strings.Contains(v, want) {
 			t.Fatalf("%dx%d: %q lacks %q", sz[0], sz[1], v, want)
 		}
