@@ -67,23 +67,26 @@ type Model struct {
 	resume *resumeView // the resume/start-over question, while open
 	// resumeNow opens the draft without the question (ResumeWithoutAsking).
 	resumeNow bool
-	check     checklistView
-	form      *formView
-	spin      spinner.Model
-	cancel    context.CancelFunc // cancels the key generation in flight
-	cert      certView
-	upload    uploadView
-	verify    uikit.Screen
-	pem       []byte        // the public certificate, PEM
-	pemID     string        // the credential pem belongs to
-	report    *entra.Report // the last verification the admin saw to its end
-	appID     string        // the sandbox app, once registered
-	fatal     string        // a problem that stops the wizard (broken texts)
-	working   string        // what the sandbox is doing, while it does
-	drafts    *draftWriter
-	busyKeys  busyKeys
-	user      string // for the scp line
-	host      string
+	// sandboxStatus: the status line is the sandbox's, about this page;
+	// the next page clears it (see apply).
+	sandboxStatus bool
+	check         checklistView
+	form          *formView
+	spin          spinner.Model
+	cancel        context.CancelFunc // cancels the key generation in flight
+	cert          certView
+	upload        uploadView
+	verify        uikit.Screen
+	pem           []byte        // the public certificate, PEM
+	pemID         string        // the credential pem belongs to
+	report        *entra.Report // the last verification the admin saw to its end
+	appID         string        // the sandbox app, once registered
+	fatal         string        // a problem that stops the wizard (broken texts)
+	working       string        // what the sandbox is doing, while it does
+	drafts        *draftWriter
+	busyKeys      busyKeys
+	user          string // for the scp line
+	host          string
 }
 
 var _ uikit.Screen = (*Model)(nil)

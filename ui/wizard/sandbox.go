@@ -75,20 +75,29 @@ func (m *Model) sandboxDo(step entra.Step) tea.Cmd {
 func (m *Model) sandboxDone(msg sandboxDoneMsg) tea.Cmd {
 	m.working = ""
 	if msg.err != nil {
-		return uikit.Status("Sandbox: "+safetext.Line(msg.err.Error()), true)
+		return m.sandboxSays("Sandbox: "+safetext.Line(msg.err.Error()), true)
 	}
 	if msg.appID == "" && msg.step == entra.StepRegisterApp {
-		return uikit.Status("Sandbox: the app was registered but no App ID came back.", true)
+		return m.sandboxSays("Sandbox: the app was registered but no App ID came back.", true)
 	}
 	if msg.appID != "" {
 		m.appID = msg.appID
 	}
+	// The line below replaces any earlier one: apply must not clear it.
+	m.sandboxStatus = false
 	cmd := m.apply(wizard.MarkDone{Step: msg.step})
 	done := fmt.Sprintf("Sandbox: done — %s", stepTitle(m, msg.step))
 	if msg.step == entra.StepCopyIDs {
-		done += " (the form will be filled in)"
+		done += " (fills the form)" // short: 60 columns hold it
 	}
-	return tea.Batch(cmd, uikit.Status(done, false))
+	return tea.Batch(cmd, m.sandboxSays(done, false))
+}
+
+// sandboxSays shows a status line about the page at hand, which the next
+// page clears: it must not linger where it no longer applies.
+func (m *Model) sandboxSays(text string, isErr bool) tea.Cmd {
+	m.sandboxStatus = true
+	return uikit.Status(text, isErr)
 }
 
 // stepTitle is a checklist step's title as the checklist shows it.

@@ -138,6 +138,11 @@ func (m *Model) apply(e wizard.Event) tea.Cmd {
 		if prev.Step == wizard.StepVerify {
 			m.stopVerify()
 		}
+		if m.sandboxStatus {
+			// "Sandbox: done — …" speaks of the page just left.
+			m.sandboxStatus = false
+			cmds = append(cmds, uikit.Status("", false))
+		}
 		cmds = append(cmds, m.enter(prev.Step))
 	}
 	for _, eff := range effects {

@@ -315,3 +315,33 @@ func TestKeyFailureOffersRetry(t *testing.T) {
 	h.press("r")
 	h.pump(func() bool { return h.m.st.Step == wizard.StepCertificate })
 }
+
+// A sandbox status speaks of the checklist: the form clears it rather than
+// showing "Sandbox: done — Copy the three IDs" under its fields, and it
+// fits the 60 columns of the smallest terminal.
+func TestSandboxStatusDoesNotLingerOnTheNextPage(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Sandbox: &fakeSandbox{}}, 44, 13)
+	h.press("d")
+	h.pump(func() bool { return h.m.st.Ticked(entra.StepRegisterApp) })
+	h.press("down", "down", "down", "down", "d")
+	h.pump(func() bool { return h.m.st.Ticked(entra.StepCopyIDs) })
+	h.drain()
+	last := func() string {
+		s := h.statuses()
+		if len(s) == 0 {
+			return ""
+		}
+		return s[len(s)-1]
+	}
+	if got := last(); !strings.HasPrefix(got, "Sandbox: done — Copy the three IDs") || len([]rune(got)) > 60 {
+		t.Fatalf("status %q (%d cells)", got, len([]rune(got)))
+	}
+	h.press("enter", "y")
+	h.pump(func() bool { return h.m.st.Step == wizard.StepForm })
+	h.drain()
+	if got := last(); got != "" {
+		t.Errorf("on the form the status is still %q", got)
+	}
+}
