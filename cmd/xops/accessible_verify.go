@@ -100,17 +100,3 @@ func printCheck(p *prompter, c entra.CheckResult) {
 		}
 	}
 }
-
-// stepTitle is a checklist step's title as the checklist says it.
-func stepTitle(id entra.Step) string {
-	steps, err := assets.Checklist()
-	if err != nil {
-		return string(id)
-	}
-	for _, st := range steps {
-		if st.ID == id {
-			return st.Title
-		}
-	}
-	return string(id)
-}

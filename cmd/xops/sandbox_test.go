@@ -199,7 +199,7 @@ func TestSandboxVerifyNamesTheMissingStep(t *testing.T) {
 		t.Errorf("report %+v", v)
 	}
 	human := r.xops("accounts", "verify", "fabrikam")
-	if human.code != 1 || !strings.Contains(human.stdout, "failed at step grant-admin-consent") {
+	if human.code != 1 || !strings.Contains(human.stdout, "failed at step grant-admin-consent (3. Grant admin consent)") {
 		t.Errorf("human verify: exit %d\n%s", human.code, human.stdout)
 	}
 	list := r.xops("accounts", "list", "--json")

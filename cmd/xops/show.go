@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
 )
@@ -81,7 +82,7 @@ func (a *app) printDetails(w io.Writer, acc store.Account, history []store.Audit
 			fmt.Fprintln(w, "  "+checkLine(c.ID, c.OK, c.Skipped, c.Message))
 			if !c.OK && !c.Skipped {
 				if c.Step != "" {
-					fmt.Fprintf(w, "      step to fix: %s\n", c.Step)
+					fmt.Fprintf(w, "      step to fix: %s\n", stepRef(entra.Step(c.Step)))
 				}
 				if c.Hint != "" {
 					fmt.Fprintf(w, "      %s\n", oneLine(c.Hint))

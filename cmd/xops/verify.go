@@ -94,7 +94,7 @@ func failureSummary(r entra.Report) string {
 		if !c.OK && !c.Skipped {
 			s := fmt.Sprintf("%s failed", c.ID)
 			if c.Step != "" {
-				s += fmt.Sprintf(" (step %s)", c.Step)
+				s += fmt.Sprintf(" (step %s)", stepRef(c.Step))
 			}
 			return s
 		}
@@ -110,7 +110,7 @@ func (a *app) printReport(r entra.Report) {
 		}
 		if !c.OK && !c.Skipped {
 			if c.Step != "" {
-				fmt.Fprintf(a.stdout, "    step to fix: %s\n", c.Step)
+				fmt.Fprintf(a.stdout, "    step to fix: %s\n", stepRef(c.Step))
 			}
 			if c.Hint != "" {
 				fmt.Fprintf(a.stdout, "    %s\n", oneLine(c.Hint))
@@ -121,7 +121,7 @@ func (a *app) printReport(r entra.Report) {
 	case r.OK:
 		fmt.Fprintf(a.stdout, "%s: verified, every check passed\n", oneLine(r.Account))
 	case r.FailedStep != "":
-		fmt.Fprintf(a.stdout, "%s: failed at step %s\n", oneLine(r.Account), r.FailedStep)
+		fmt.Fprintf(a.stdout, "%s: failed at step %s\n", oneLine(r.Account), stepRef(r.FailedStep))
 	default:
 		fmt.Fprintf(a.stdout, "%s: failed (no checklist step is at fault: see the message above)\n", oneLine(r.Account))
 	}
