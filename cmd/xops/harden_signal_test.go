@@ -217,6 +217,7 @@ func (p *ptyRun) wait() int {
 	go func() { exited <- p.cmd.Wait() }()
 	select {
 	case err := <-exited:
+		p.drain()
 		if ee, ok := err.(*exec.ExitError); ok {
 			return ee.ExitCode()
 		}
@@ -228,6 +229,37 @@ func (p *ptyRun) wait() int {
 		p.t.Fatalf("the TUI did not exit within %s of SIGHUP; it drew, last:\n%s", screenWait, tailOf(p.screen(), 1500))
 	}
 	return -1
+}
+
+// drainMark is written to the terminal by drain; it never appears in screen.
+const drainMark = "<<xops-test: all output read>>"
+
+// drain returns once the reader has taken everything the program wrote: the
+// program has exited, and a mark written now to the terminal comes out on
+// the master side after all of its output. Without it, the last lines (the
+// exit message) may still be in flight when a test reads the screen.
+func (p *ptyRun) drain() {
+	p.t.Helper()
+	if _, err := p.tty.Write([]byte(drainMark)); err != nil {
+		return // the master side is closed (a hang-up test): nothing more can be read
+	}
+	deadline := time.Now().Add(screenWait)
+	for {
+		p.mu.Lock()
+		raw := p.raw.Bytes()
+		if i := bytes.Index(raw, []byte(drainMark)); i >= 0 {
+			rest := append([]byte(nil), raw[i+len(drainMark):]...)
+			p.raw.Truncate(i)
+			p.raw.Write(rest)
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the program's last output was not read within %s", screenWait)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // testSighupKeepsDraft starts the TUI in a pseudo-terminal, goes into the
