@@ -25,6 +25,17 @@ var ChecklistSteps = []Step{
 	StepAssignGlobalReader, StepCopyIDs, StepUploadCertificate,
 }
 
+// Number is the step's place on the checklist, from 1; 0 for a step the
+// checklist does not list (the form, the key).
+func (s Step) Number() int {
+	for i, c := range ChecklistSteps {
+		if c == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // CheckID identifies a verification check. The ids are part of the contract.
 type CheckID string
 

@@ -22,10 +22,8 @@ func stepTitle(id entra.Step) string {
 // ("assign-global-reader (4. Make the app a Global Reader)"); only the ID
 // for a step the checklist does not list (enter-ids, generate-key).
 func stepRef(id entra.Step) string {
-	for i, c := range entra.ChecklistSteps {
-		if c == id {
-			return fmt.Sprintf("%s (%d. %s)", id, i+1, stepTitle(id))
-		}
+	if n := id.Number(); n > 0 {
+		return fmt.Sprintf("%s (%d. %s)", id, n, stepTitle(id))
 	}
 	return string(id)
 }

@@ -65,7 +65,7 @@ func StepName(s entra.Step) string {
 // consent"), so the admin finds it there. Steps xops performs itself (the
 // form, the key) carry no number.
 func StepLabel(s entra.Step) string {
-	if n := stepNumber(s); n > 0 {
+	if n := s.Number(); n > 0 {
 		return fmt.Sprintf("%d. %s", n, StepName(s))
 	}
 	return StepName(s)
@@ -73,7 +73,7 @@ func StepLabel(s entra.Step) string {
 
 // shortStep is the step as the help bar names it: "step 3", "the form".
 func shortStep(s entra.Step) string {
-	if n := stepNumber(s); n > 0 {
+	if n := s.Number(); n > 0 {
 		return fmt.Sprintf("step %d", n)
 	}
 	switch s {
@@ -88,7 +88,7 @@ func shortStep(s entra.Step) string {
 // stepRef names a step inside a sentence: "step 3 (Grant admin consent)",
 // "the IDs in the account form".
 func stepRef(s entra.Step) string {
-	if n := stepNumber(s); n > 0 {
+	if n := s.Number(); n > 0 {
 		return fmt.Sprintf("step %d (%s)", n, StepName(s))
 	}
 	switch s {
@@ -98,15 +98,4 @@ func stepRef(s entra.Step) string {
 		return "the key and certificate"
 	}
 	return string(s)
-}
-
-// stepNumber is the step's place on the checklist, from 1; 0 when it is not
-// a checklist step.
-func stepNumber(s entra.Step) int {
-	for i, c := range entra.ChecklistSteps {
-		if c == s {
-			return i + 1
-		}
-	}
-	return 0
 }
