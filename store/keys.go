@@ -252,19 +252,11 @@ func rewriteKeysTx(tx *bolt.Tx, fn func(credID string, km KeyMaterial) (KeyMater
 func (s *Store) OrphanKeys() ([]string, error) {
 	orphans := []string{}
 	err := s.view(func(tx *bolt.Tx) error {
-		used := make(map[string]bool)
-		c := tx.Bucket(bucketAccounts).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			a, err := decodeRecord[Account](bucketAccounts, string(k), v)
-			if err != nil {
-				// An unreadable account might name any key: claim none orphaned.
-				return fmt.Errorf("listing orphan keys: %w", err)
-			}
-			for _, cr := range a.Credentials {
-				used[cr.ID] = true
-			}
+		used, err := usedCredentials(tx)
+		if err != nil {
+			return fmt.Errorf("listing orphan keys: %w", err)
 		}
-		c = tx.Bucket(bucketKeys).Cursor()
+		c := tx.Bucket(bucketKeys).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if !used[string(k)] {
 				orphans = append(orphans, string(k))
@@ -276,4 +268,22 @@ func (s *Store) OrphanKeys() ([]string, error) {
 		return nil, err
 	}
 	return orphans, nil
+}
+
+// usedCredentials is the set of credential ids the accounts name. An
+// account that does not decode is an error: it might name any key, so no
+// key may be called unused.
+func usedCredentials(tx *bolt.Tx) (map[string]bool, error) {
+	used := make(map[string]bool)
+	c := tx.Bucket(bucketAccounts).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		a, err := decodeRecord[Account](bucketAccounts, string(k), v)
+		if err != nil {
+			return nil, err
+		}
+		for _, cr := range a.Credentials {
+			used[cr.ID] = true
+		}
+	}
+	return used, nil
 }

@@ -42,19 +42,12 @@ func (s *Store) PruneOrphanKeys(judge func(o OrphanKey, drafts map[string][]byte
 		if err := s.damaged(checkTx(tx)); err != nil {
 			return fmt.Errorf("no key was pruned: %w", err)
 		}
-		used := make(map[string]bool)
-		c := tx.Bucket(bucketAccounts).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			a, err := decodeRecord[Account](bucketAccounts, string(k), v)
-			if err != nil {
-				return fmt.Errorf("no key was pruned: %w", err) // checkTx has said so already
-			}
-			for _, cr := range a.Credentials {
-				used[cr.ID] = true
-			}
+		used, err := usedCredentials(tx)
+		if err != nil {
+			return fmt.Errorf("no key was pruned: %w", err) // checkTx has said so already
 		}
 		drafts := make(map[string][]byte)
-		c = tx.Bucket(bucketDrafts).Cursor()
+		c := tx.Bucket(bucketDrafts).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			drafts[string(k)] = bytes.Clone(v) // v dies with the transaction
 		}
