@@ -145,7 +145,15 @@ func (s *Sandbox) Close() error {
 	if s.srv == nil {
 		return nil
 	}
-	if err := s.srv.Close(); err != nil {
+	err := s.srv.Close()
+	// The server learns of its listener only once the serving goroutine runs:
+	// closed before that, the port would still take connections into the
+	// kernel's backlog and reset them later. Close it here as well, so that a
+	// closed sandbox refuses connections at once.
+	if lerr := s.ln.Close(); lerr != nil && !errors.Is(lerr, net.ErrClosed) && err == nil {
+		err = lerr
+	}
+	if err != nil {
 		return fmt.Errorf("sandbox: close: %w", err)
 	}
 	return nil
