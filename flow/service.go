@@ -39,6 +39,11 @@ var (
 type Service struct {
 	Store    AccountStore
 	Verifier Verifier
+	// VerifierFor, when set, gives the verifier for an account linked in
+	// cloud (the account's stored cloud name, "" for accounts saved before
+	// xops recorded it): an account is checked in the cloud it lives in,
+	// whatever cloud new links go to. Nil: Verifier checks every account.
+	VerifierFor func(cloud string) (Verifier, error)
 	// Cloud is the national cloud new accounts are linked in ("global", ...).
 	Cloud string
 	// Now is the clock (nil: time.Now); tests pin it.

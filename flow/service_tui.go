@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/xops/xops/entra"
-	"github.com/xops/xops/entra/certs"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
 )
@@ -37,9 +36,7 @@ func (s *Service) VerifyPending(ctx context.Context, name string, onCheck func(e
 	if !ok {
 		return entra.Report{}, fmt.Errorf("verify the new certificate of %q: %w", a.Name, ErrNoRotation)
 	}
-	return s.check(ctx, a, pending, func(t entra.Target, cred *certs.Credential) entra.Report {
-		return s.Verifier.Verify(ctx, t, cred, onCheck)
-	})
+	return s.check(ctx, a, pending, once(ctx, onCheck))
 }
 
 // PendingCertificate returns the PEM of the account's pending certificate,

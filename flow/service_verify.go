@@ -25,12 +25,12 @@ func (s *Service) Verify(ctx context.Context, name string, wait time.Duration, o
 }
 
 // attempts runs the checks once, or retries them until wait is up.
-func (s *Service) attempts(ctx context.Context, wait time.Duration, onAttempt func(int, entra.Report)) func(entra.Target, *certs.Credential) entra.Report {
-	return func(t entra.Target, cred *certs.Credential) entra.Report {
+func (s *Service) attempts(ctx context.Context, wait time.Duration, onAttempt func(int, entra.Report)) checkRun {
+	return func(v Verifier, t entra.Target, cred *certs.Credential) entra.Report {
 		if wait > 0 {
-			return s.Verifier.VerifyWait(ctx, t, cred, wait, onAttempt)
+			return v.VerifyWait(ctx, t, cred, wait, onAttempt)
 		}
-		r := s.Verifier.Verify(ctx, t, cred, nil)
+		r := v.Verify(ctx, t, cred, nil)
 		if onAttempt != nil {
 			onAttempt(1, r)
 		}
@@ -42,12 +42,10 @@ func (s *Service) attempts(ctx context.Context, wait time.Duration, onAttempt fu
 // (onCheck may be nil): what the TUI's verification screen draws (it
 // satisfies ui/verifyview.Verifier).
 func (s *Service) VerifyAccount(ctx context.Context, name string, onCheck func(entra.CheckResult)) (entra.Report, error) {
-	return s.verify(ctx, name, func(t entra.Target, cred *certs.Credential) entra.Report {
-		return s.Verifier.Verify(ctx, t, cred, onCheck)
-	})
+	return s.verify(ctx, name, once(ctx, onCheck))
 }
 
-func (s *Service) verify(ctx context.Context, name string, run func(entra.Target, *certs.Credential) entra.Report) (entra.Report, error) {
+func (s *Service) verify(ctx context.Context, name string, run checkRun) (entra.Report, error) {
 	a, err := s.Account(name)
 	if err != nil {
 		return entra.Report{}, err
@@ -71,11 +69,38 @@ func (s *Service) verify(ctx context.Context, name string, run func(entra.Target
 	return report, nil
 }
 
+// checkRun runs the checks with a verifier: once, or until a wait is up.
+type checkRun func(Verifier, entra.Target, *certs.Credential) entra.Report
+
+// once runs the checks once, reporting each as it lands (onCheck may be nil).
+func once(ctx context.Context, onCheck func(entra.CheckResult)) checkRun {
+	return func(v Verifier, t entra.Target, cred *certs.Credential) entra.Report {
+		return v.Verify(ctx, t, cred, onCheck)
+	}
+}
+
+// verifierFor is the verifier that checks account a: the one for its cloud
+// when VerifierFor is set, else Verifier.
+func (s *Service) verifierFor(a store.Account) (Verifier, error) {
+	if s.VerifierFor != nil {
+		v, err := s.VerifierFor(a.Cloud)
+		if err != nil {
+			return nil, fmt.Errorf("verify %q in its cloud %q: %w", a.Name, a.Cloud, err)
+		}
+		return v, nil
+	}
+	if s.Verifier == nil {
+		return nil, fmt.Errorf("verify %q: no verifier configured", a.Name)
+	}
+	return s.Verifier, nil
+}
+
 // check runs a verification of account a with credential c. It returns an
 // error only when the verification could not run or was interrupted.
-func (s *Service) check(ctx context.Context, a store.Account, c store.Credential, run func(entra.Target, *certs.Credential) entra.Report) (entra.Report, error) {
-	if s.Verifier == nil {
-		return entra.Report{}, fmt.Errorf("verify %q: no verifier configured", a.Name)
+func (s *Service) check(ctx context.Context, a store.Account, c store.Credential, run checkRun) (entra.Report, error) {
+	v, err := s.verifierFor(a)
+	if err != nil {
+		return entra.Report{}, err
 	}
 	cred, err := s.credential(ctx, c.ID)
 	var report entra.Report
@@ -88,7 +113,7 @@ func (s *Service) check(ctx context.Context, a store.Account, c store.Credential
 		// that is the certificate-local check failing, not a crash.
 		report = localFailure(a.Name, err)
 	default:
-		report = run(entra.Target{Account: a.Name, AppID: a.AppID, TenantID: a.TenantID, Organization: a.Organization}, cred)
+		report = run(v, entra.Target{Account: a.Name, AppID: a.AppID, TenantID: a.TenantID, Organization: a.Organization}, cred)
 	}
 	if report.Account == "" {
 		report.Account = a.Name

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/xops/xops/entra"
@@ -104,7 +105,25 @@ func (a *app) service() (*flow.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &flow.Service{Store: st, Verifier: v, Cloud: a.g.cloud, Now: a.now, Passphrase: a.passphraseProvider(), ScryptWorkFactor: scryptWorkFactor}, nil
+	return &flow.Service{Store: st, Verifier: v, VerifierFor: a.verifierFor(v), Cloud: a.g.cloud, Now: a.now,
+		Passphrase: a.passphraseProvider(), ScryptWorkFactor: scryptWorkFactor}, nil
+}
+
+// verifierFor gives the verifier for an account linked in a cloud: def (the
+// global flags' cloud, or the sandbox) unless the account lives in another
+// cloud and --cloud / XOPS_CLOUD did not ask for one explicitly. The endpoint
+// overrides apply either way.
+func (a *app) verifierFor(def *entra.Verifier) func(cloud string) (flow.Verifier, error) {
+	return func(cloud string) (flow.Verifier, error) {
+		if a.g.sandbox || a.g.cloudChosen || cloud == "" || strings.EqualFold(cloud, def.Endpoints.Cloud) {
+			return def, nil
+		}
+		ep, err := entra.ResolveEndpoints(cloud, a.g.authorityHost, a.g.exchangeURL, a.g.graphURL)
+		if err != nil {
+			return nil, fmt.Errorf("%w (the account's stored cloud; --cloud NAME checks it in another)", err)
+		}
+		return &entra.Verifier{Endpoints: ep, HTTP: def.HTTP, Now: def.Now}, nil
+	}
 }
 
 // verifier talks to the cloud chosen with the global flags, or to the sandbox.

@@ -28,6 +28,9 @@ type globals struct {
 	exchangeURL   string
 	graphURL      string
 	sandbox       bool
+	// cloudChosen is true when --cloud or XOPS_CLOUD was given: then every
+	// account is checked in that cloud, else each in the cloud it was linked in.
+	cloudChosen bool
 }
 
 // app is one invocation: its streams, environment and what it opened. Tests
@@ -173,6 +176,7 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 	}
 	fromEnv("store", "XOPS_STORE", &a.g.store)
 	cloudSrc := fromEnv("cloud", "XOPS_CLOUD", &a.g.cloud)
+	a.g.cloudChosen = flags.Changed("cloud") || a.env("XOPS_CLOUD") != ""
 	cloud, err := entra.CloudByName(a.g.cloud)
 	if err != nil {
 		return usageErr("%s", fromSource(err, "--cloud", cloudSrc))
