@@ -113,8 +113,11 @@ func (s *Sandbox) issueToken(r *http.Request) (string, *tokenRefusal) {
 	if f.Get("client_secret") != "" {
 		return "", refuse(http.StatusUnauthorized, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", app.AppID)
 	}
-	if f.Get("client_assertion_type") != assertionTypeJWT || f.Get("client_assertion") == "" {
+	if f.Get("client_assertion_type") == "" || f.Get("client_assertion") == "" {
 		return "", refuse(http.StatusUnauthorized, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+	}
+	if f.Get("client_assertion_type") != assertionTypeJWT {
+		return "", refuse(http.StatusBadRequest, "invalid_request", 90011, "Unexpected client assertion type.")
 	}
 	if ref := s.checkAssertion(f.Get("client_assertion"), app, t.id, pathTenant); ref != nil {
 		return "", ref
@@ -148,8 +151,15 @@ func (s *Sandbox) visibleApp(a *application, now time.Time) application {
 	return app
 }
 
+// Where Entra's descriptions send a developer for the assertion's format.
+const certCredentialsDoc = "https://learn.microsoft.com/entra/identity-platform/certificate-credentials"
+
 // checkAssertion validates the signed client assertion against the app's
-// uploaded certificates.
+// uploaded certificates, in the order Entra does: the JWT's form, the
+// algorithm, the key the header names (registered, not expired), the
+// signature, then the claims (aud, iss and sub, jti, exp and nbf). The codes
+// and descriptions are Entra's (see the report of the sandbox audit for the
+// source of each).
 func (s *Sandbox) checkAssertion(assertion string, app application, tenantID, pathTenant string) *tokenRefusal {
 	jwt, err := parseJWT(assertion)
 	if err != nil {
@@ -163,7 +173,49 @@ func (s *Sandbox) checkAssertion(assertion string, app application, tenantID, pa
 	if err != nil {
 		return refuse(http.StatusUnauthorized, "invalid_client", 5002723, "Invalid JWT token. No certificate thumbprint specified in token header.")
 	}
-	var cert *x509.Certificate
+	now := s.now().UTC()
+	cert, ref := s.keyFor(app, thumb, isSHA256, now)
+	if ref != nil {
+		return ref
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok || jwt.verifyRSA(alg, pub) != nil {
+		return refuse(http.StatusUnauthorized, "invalid_client", 700027, "Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '%X', Found key 'Start=%s, End=%s']", thumb, portalDate(cert.NotBefore), portalDate(cert.NotAfter))
+	}
+	if ref := s.checkAudience(jwt, tenantID, pathTenant); ref != nil {
+		return ref
+	}
+	iss, sub := jwt.stringClaim("iss"), jwt.stringClaim("sub")
+	if iss != sub {
+		return refuse(http.StatusUnauthorized, "invalid_client", 50048, "Subject must match the issuer claim in the client assertion.")
+	}
+	if !strings.EqualFold(iss, app.AppID) {
+		return refuse(http.StatusUnauthorized, "invalid_client", 700021, "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at %s .", certCredentialsDoc)
+	}
+	if jwt.stringClaim("jti") == "" {
+		return refuse(http.StatusUnauthorized, "invalid_client", 50027, "Invalid JWT token. Token does not contain a 'jti' claim.")
+	}
+	exp, okExp := jwt.numericClaim("exp")
+	if !okExp {
+		return refuse(http.StatusUnauthorized, "invalid_client", 50027, "Invalid JWT token. Token does not contain an 'exp' claim.")
+	}
+	// No nbf reads as "valid from 1970", as Entra's description then says.
+	// Entra sets no upper bound on exp (the certificate-credentials page).
+	nbf, okNbf := jwt.numericClaim("nbf")
+	late := now.After(time.Unix(exp, 0).Add(clockTolerance))
+	early := okNbf && now.Add(clockTolerance).Before(time.Unix(nbf, 0))
+	if late || early {
+		return refuse(http.StatusUnauthorized, "invalid_client", 700024, "Client assertion is not within its valid time range. Current time: %s, assertion valid from %s, expiry time of assertion %s. Review the documentation at %s .",
+			now.Format("2006-01-02T15:04:05.0000000Z"), time.Unix(nbf, 0).UTC().Format("2006-01-02T15:04:05.0000000Z"), time.Unix(exp, 0).UTC().Format("2006-01-02T15:04:05.0000000Z"), certCredentialsDoc)
+	}
+	return nil
+}
+
+// keyFor finds the uploaded certificate the assertion's header names, by
+// SHA-256 (x5t#S256) or SHA-1 (x5t) thumbprint. A certificate past its end
+// date is refused as Entra refuses it: it stays on the app (the portal lists
+// it as expired) but signs nothing.
+func (s *Sandbox) keyFor(app application, thumb []byte, isSHA256 bool, now time.Time) (*x509.Certificate, *tokenRefusal) {
 	for _, k := range app.Certificates {
 		var sum []byte
 		if isSHA256 {
@@ -173,43 +225,43 @@ func (s *Sandbox) checkAssertion(assertion string, app application, tenantID, pa
 			s1 := sha1.Sum(k.DER) //nolint:gosec // x5t
 			sum = s1[:]
 		}
-		if bytes.Equal(sum, thumb) {
-			cert, err = x509.ParseCertificate(k.DER)
-			if err != nil {
-				return refuse(http.StatusInternalServerError, "server_error", 90033, "A stored certificate could not be read.")
-			}
-			break
+		if !bytes.Equal(sum, thumb) {
+			continue
+		}
+		cert, err := x509.ParseCertificate(k.DER)
+		if err != nil {
+			return nil, refuse(http.StatusInternalServerError, "server_error", 90033, "A stored certificate could not be read.")
+		}
+		if now.After(cert.NotAfter) {
+			return nil, refuse(http.StatusUnauthorized, "invalid_client", 700027, "Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: '%X', Found key 'Start=%s, End=%s', %s]", thumb, portalDate(cert.NotBefore), portalDate(cert.NotAfter), seeConfiguredKeys(app.AppID))
+		}
+		return cert, nil
+	}
+	return nil, refuse(http.StatusUnauthorized, "invalid_client", 700027, "The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '%X', %s]", thumb, seeConfiguredKeys(app.AppID))
+}
+
+// seeConfiguredKeys is the advice Entra's AADSTS700027 descriptions end with.
+func seeConfiguredKeys(appID string) string {
+	return fmt.Sprintf("Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '%s'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as 'https://graph.microsoft.com/beta/applications/%s'", appID, appID)
+}
+
+// portalDate is how Entra's descriptions write a key's start and end.
+func portalDate(t time.Time) string { return t.UTC().Format("01/02/2006 15:04:05") }
+
+// checkAudience wants exactly one audience, the token endpoint. Entra
+// refuses a list of several (AADSTS5002741) before comparing any.
+func (s *Sandbox) checkAudience(jwt *jwtParts, tenantID, pathTenant string) *tokenRefusal {
+	aud := jwt.stringClaim("aud")
+	if list, ok := jwt.Claims["aud"].([]any); ok {
+		if len(list) > 1 {
+			return refuse(http.StatusUnauthorized, "invalid_client", 5002741, "Number of audience values in the provided client credential exceed maximum allowed. %d audience values provided, maximum allowed is 1.", len(list))
+		}
+		if len(list) == 1 {
+			aud, _ = list[0].(string)
 		}
 	}
-	if cert == nil {
-		return refuse(http.StatusUnauthorized, "invalid_client", 700027, "Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '%X', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '%s'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments if using national cloud.)", thumb, app.AppID)
-	}
-	pub, ok := cert.PublicKey.(*rsa.PublicKey)
-	if !ok || jwt.verifyRSA(alg, pub) != nil {
-		return refuse(http.StatusUnauthorized, "invalid_client", 700027, "Client assertion failed signature validation. (Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '%X', Found key 'Start=%s, End=%s')", thumb, cert.NotBefore.UTC().Format("01/02/2006 15:04:05"), cert.NotAfter.UTC().Format("01/02/2006 15:04:05"))
-	}
-	aud := jwt.stringClaim("aud")
 	if !s.validAudience(aud, tenantID, pathTenant) {
-		return refuse(http.StatusUnauthorized, "invalid_client", 700212, "No matching federated identity record found for presented assertion audience '%s'. The audience of a client assertion must be the token endpoint, %s/%s/oauth2/v2.0/token.", aud, s.url, tenantID)
-	}
-	iss, sub := jwt.stringClaim("iss"), jwt.stringClaim("sub")
-	if !strings.EqualFold(iss, app.AppID) || !strings.EqualFold(sub, app.AppID) {
-		return refuse(http.StatusUnauthorized, "invalid_client", 700021, "Client assertion application identifier doesn't match 'client_id' parameter. 'iss' ('%s') and 'sub' ('%s') must both be '%s'.", iss, sub, app.AppID)
-	}
-	if jwt.stringClaim("jti") == "" {
-		return refuse(http.StatusUnauthorized, "invalid_client", 50027, "Invalid JWT token. Token does not contain a 'jti' claim.")
-	}
-	exp, okExp := jwt.numericClaim("exp")
-	if !okExp {
-		return refuse(http.StatusUnauthorized, "invalid_client", 50027, "Invalid JWT token. Token does not contain an 'exp' claim.")
-	}
-	nbf, okNbf := jwt.numericClaim("nbf")
-	now := s.now().UTC()
-	late := now.After(time.Unix(exp, 0).Add(clockTolerance))
-	early := okNbf && now.Add(clockTolerance).Before(time.Unix(nbf, 0))
-	if late || early {
-		return refuse(http.StatusUnauthorized, "invalid_client", 700024, "Client assertion is not within its valid time range. Current time: %s, assertion valid from %s, expiry time of assertion %s. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .",
-			now.Format("2006-01-02T15:04:05.0000000Z"), time.Unix(nbf, 0).UTC().Format("2006-01-02T15:04:05.0000000Z"), time.Unix(exp, 0).UTC().Format("2006-01-02T15:04:05.0000000Z"))
+		return refuse(http.StatusUnauthorized, "invalid_client", 700023, "Client assertion audience claim does not match Realm issuer. Review the documentation at %s .", certCredentialsDoc)
 	}
 	return nil
 }

@@ -42,6 +42,17 @@ func TestTokenAcceptsHandMadeAssertions(t *testing.T) {
 	for name, a := range map[string]*assertion{
 		"PS256 x5t#S256": w.goodAssertion(),
 		"RS256 x5t":      w.goodAssertion().rs256x5t(w.cert),
+		"aud a list of one": func() *assertion {
+			a := w.goodAssertion()
+			a.claims["aud"] = []string{w.tokenURL()}
+			return a
+		}(),
+		"valid for a day": func() *assertion {
+			a := w.goodAssertion()
+			a.claims["exp"] = time.Now().Add(24 * time.Hour).Unix()
+			return a
+		}(),
+		"no nbf": func() *assertion { a := w.goodAssertion(); delete(a.claims, "nbf"); return a }(),
 	} {
 		r := w.postToken(t, a.sign(t), nil)
 		if r.status != 200 || r.AccessToken == "" || r.TokenType != "Bearer" || r.ExpiresIn <= 0 {
@@ -73,7 +84,12 @@ func TestTokenRefusesBadAssertions(t *testing.T) {
 			a := w.goodAssertion()
 			a.claims["aud"] = w.sb.URL() + "/common/oauth2/v2.0/token"
 			return a.sign(t)
-		}, nil, 401, 700212},
+		}, nil, 401, 700023},
+		{"two audiences", func() string {
+			a := w.goodAssertion()
+			a.claims["aud"] = []string{w.tokenURL(), w.sb.URL() + "/" + w.sb.TenantID() + "/v2.0"}
+			return a.sign(t)
+		}, nil, 401, 5002741},
 		{"expired", func() string {
 			a := w.goodAssertion()
 			a.claims["nbf"], a.claims["exp"] = time.Now().Add(-time.Hour).Unix(), time.Now().Add(-50*time.Minute).Unix()
@@ -84,11 +100,20 @@ func TestTokenRefusesBadAssertions(t *testing.T) {
 			a.claims["nbf"], a.claims["exp"] = time.Now().Add(time.Hour).Unix(), time.Now().Add(2*time.Hour).Unix()
 			return a.sign(t)
 		}, nil, 401, 700024},
-		{"iss differs from sub", func() string { a := w.goodAssertion(); a.claims["iss"] = "someone-else"; return a.sign(t) }, nil, 401, 700021},
+		{"iss differs from sub", func() string { a := w.goodAssertion(); a.claims["iss"] = "someone-else"; return a.sign(t) }, nil, 401, 50048},
+		{"iss and sub another app", func() string {
+			a := w.goodAssertion()
+			a.claims["iss"], a.claims["sub"] = "99999999-9999-4999-8999-999999999999", "99999999-9999-4999-8999-999999999999"
+			return a.sign(t)
+		}, nil, 401, 700021},
 		{"no jti", func() string { a := w.goodAssertion(); delete(a.claims, "jti"); return a.sign(t) }, nil, 401, 50027},
 		{"no exp", func() string { a := w.goodAssertion(); delete(a.claims, "exp"); return a.sign(t) }, nil, 401, 50027},
 		{"not a JWT", func() string { return "not.a-jwt" }, nil, 401, 50027},
-		{"wrong assertion type", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("client_assertion_type", "urn:other") }, 401, 7000218},
+		{"wrong assertion type", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) {
+			f.Set("client_assertion_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
+		}, 400, 90011},
+		{"no assertion type", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Del("client_assertion_type") }, 401, 7000218},
+		{"no assertion", func() string { return "" }, nil, 401, 7000218},
 		{"scope without /.default", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("scope", w.sb.Endpoints().Exchange+"/Exchange.ManageAsApp") }, 400, 1002012},
 		{"unknown resource", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("scope", "https://unknown.example/.default") }, 400, 500011},
 		{"unknown client", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("client_id", "99999999-9999-4999-8999-999999999999") }, 400, 700016},
