@@ -40,6 +40,9 @@ type Report struct {
 	OK         bool          `json:"ok"`
 	FailedStep Step          `json:"failed_step,omitempty"`
 	Checks     []CheckResult `json:"checks"`
+	// Cloud is the name of the cloud the checks ran in (Endpoints.Cloud).
+	// It is not part of verify --json: the account's cloud is in accounts show.
+	Cloud string `json:"-"`
 }
 
 // Check returns the result of one check (the zero value if absent).

@@ -76,7 +76,9 @@ func (r *recorder) get(id CheckID) CheckResult {
 func (v *Verifier) Verify(ctx context.Context, t Target, cred *certs.Credential, onCheck func(CheckResult)) Report {
 	rec := &recorder{results: make(map[CheckID]CheckResult, len(CheckOrder)), onCheck: onCheck}
 	v.verify(ctx, t, cred, rec)
-	return newReport(t.Account, rec.results)
+	r := newReport(t.Account, rec.results)
+	r.Cloud = v.Endpoints.Cloud
+	return r
 }
 
 // verify runs the checks into rec.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 )
 
@@ -70,5 +71,45 @@ func TestVerifyCloudVerifierError(t *testing.T) {
 	}
 	if !a.LastVerified.IsZero() || len(a.LastChecks) != 0 {
 		t.Errorf("something was recorded: %+v", a)
+	}
+}
+
+// All checks passing in another cloud (verify again with --cloud) moves the
+// account there, with the move in the audit; a failing report moves nothing.
+func TestVerifyPassingInAnotherCloudRecordsIt(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t) // linked in usgov
+	f.link(t, "contoso")
+
+	failing := report(entra.CheckTenant, entra.StepCopyIDs)
+	failing.Cloud = "global"
+	f.ver.report = failing
+	if _, err := f.svc.Verify(context.Background(), "contoso", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := f.svc.Account("contoso"); a.Cloud != "usgov" {
+		t.Fatalf("a failing check in global moved the account to %q", a.Cloud)
+	}
+
+	passing := report("", "")
+	passing.Cloud = "global"
+	f.ver.report = passing
+	if _, err := f.svc.Verify(context.Background(), "contoso", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.svc.Account("contoso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Cloud != "global" || a.Status != "verified" {
+		t.Fatalf("cloud %q status %q, want global and verified", a.Cloud, a.Status)
+	}
+	entries, err := f.st.Audit(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := entries[len(entries)-1]
+	if !strings.Contains(last.Detail, "in cloud global (was usgov)") {
+		t.Errorf("audit detail %q does not record the move", last.Detail)
 	}
 }

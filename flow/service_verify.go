@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/xops/xops/entra"
@@ -166,6 +167,13 @@ func (s *Service) record(a store.Account, r entra.Report) error {
 	if !r.OK {
 		action, detail = AuditVerificationFailed, failureDetail(r)
 	}
+	// Every check passing in a cloud proves the tenant lives there: an
+	// account linked in the wrong cloud and verified again with --cloud
+	// keeps the right one from then on.
+	moved := r.OK && r.Cloud != "" && !strings.EqualFold(r.Cloud, a.Cloud)
+	if moved {
+		detail += fmt.Sprintf(" in cloud %s (was %s)", r.Cloud, orNone(a.Cloud))
+	}
 	audit := store.AuditEntry{V: store.RecordVersion, At: now, Action: action, AccountID: a.ID, Name: a.Name, Detail: detail}
 	_, err := s.Store.UpdateAccount(a.ID, func(acc *store.Account) error {
 		acc.Status = store.StatusVerified
@@ -175,12 +183,22 @@ func (s *Service) record(a store.Account, r entra.Report) error {
 		acc.FailedStep = string(r.FailedStep)
 		acc.LastVerified = now
 		acc.LastChecks = checkRecords(r.Checks)
+		if moved {
+			acc.Cloud = r.Cloud
+		}
 		return nil
 	}, &audit)
 	if err != nil {
 		return fmt.Errorf("record the verification of %q: %w", a.Name, err)
 	}
 	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none recorded"
+	}
+	return s
 }
 
 func failureDetail(r entra.Report) string {
