@@ -286,7 +286,8 @@ type resource struct {
 }
 
 // resourceFor reads the requested scope: exactly one "<resource>/.default",
-// besides the OpenID scopes MSAL always adds.
+// besides the OpenID scopes MSAL always adds. Two resources are AADSTS70011
+// (invalid_scope), one scope that is not a /.default is AADSTS1002012.
 func (s *Sandbox) resourceFor(scope string, exchangeOn bool, domain string) (resource, *tokenRefusal) {
 	var wanted []string
 	for _, sc := range strings.Fields(scope) {
@@ -295,6 +296,10 @@ func (s *Sandbox) resourceFor(scope string, exchangeOn bool, domain string) (res
 			continue
 		}
 		wanted = append(wanted, sc)
+	}
+	if len(wanted) > 1 {
+		// One token is for one resource: client credentials cannot ask for two.
+		return resource{}, refuse(http.StatusBadRequest, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.", scope)
 	}
 	if len(wanted) != 1 || !strings.HasSuffix(wanted[0], "/.default") {
 		return resource{}, refuse(http.StatusBadRequest, "invalid_scope", 1002012, "The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", scope)

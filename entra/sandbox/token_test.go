@@ -115,6 +115,9 @@ func TestTokenRefusesBadAssertions(t *testing.T) {
 		{"no assertion type", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Del("client_assertion_type") }, 401, 7000218},
 		{"no assertion", func() string { return "" }, nil, 401, 7000218},
 		{"scope without /.default", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("scope", w.sb.Endpoints().Exchange+"/Exchange.ManageAsApp") }, 400, 1002012},
+		{"two resources", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) {
+			f.Set("scope", w.sb.Endpoints().Exchange+"/.default "+w.sb.Endpoints().Graph+"/.default")
+		}, 400, 70011},
 		{"unknown resource", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("scope", "https://unknown.example/.default") }, 400, 500011},
 		{"unknown client", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("client_id", "99999999-9999-4999-8999-999999999999") }, 400, 700016},
 		{"wrong grant", func() string { return w.goodAssertion().sign(t) }, func(f url.Values) { f.Set("grant_type", "password") }, 400, 70003},
