@@ -58,7 +58,7 @@ func (v *Verifier) checkExchange(ctx context.Context, t Target, token string) Ch
 		var obj map[string]json.RawMessage
 		if json.Unmarshal(body, &obj) != nil {
 			return failed(id, "", serverText(host)+" answered HTTP 200 but not with Exchange Online's JSON (a proxy or captive portal in between?)",
-				"check --exchange-url and any proxy between this machine and Exchange Online")
+				v.Endpoints.endpointAdvice("--exchange-url", "Exchange Online"))
 		}
 		return passed(id, "Exchange Online ran Get-OrganizationConfig for the app"+orgName(body))
 	case http.StatusUnauthorized:
@@ -71,7 +71,7 @@ func (v *Verifier) checkExchange(ctx context.Context, t Target, token string) Ch
 			"assign Global Reader to the app (Entra ID → Roles and administrators → Global Reader → Add assignments); it can take a few minutes to apply: retry then"+waitAdvice("5m"))
 	case http.StatusNotFound:
 		return failed(id, "", "Exchange Online has no organization for tenant "+serverText(t.TenantID)+" at "+serverText(host)+" (HTTP 404)"+detail,
-			"check that the tenant has Exchange Online and that --exchange-url / --cloud are right")
+			v.exchangeMissingAdvice())
 	}
 	return failed(id, "", fmt.Sprintf("Exchange Online answered HTTP %d%s", resp.StatusCode, detail),
 		"check the Organization ID (the tenant's initial domain) and try again")
@@ -120,4 +120,14 @@ func orgName(body []byte) string {
 		return ""
 	}
 	return " (organization " + n + ")"
+}
+
+// exchangeMissingAdvice is the hint when Exchange Online knows no such
+// organization: a subscription is missing, or an override points elsewhere.
+func (v *Verifier) exchangeMissingAdvice() string {
+	h := "the tenant needs an Exchange Online subscription (Microsoft 365 admin center → Billing → Your products)"
+	if v.Endpoints.overridden("--exchange-url") {
+		h += "; check --exchange-url too"
+	}
+	return h
 }

@@ -58,7 +58,7 @@ func (v *Verifier) fetchMetadata(ctx context.Context, ref string) metadata {
 	if resp.StatusCode != http.StatusOK {
 		var e aadErrorBody
 		if json.Unmarshal(body, &e) != nil || len(e.ErrorCodes) == 0 {
-			return metadata{trouble: &trouble{fmt.Sprintf("%s answered HTTP %d to the OpenID metadata request, not Entra's usual answer", serverText(host), resp.StatusCode), "check --authority-host and --cloud"}}
+			return metadata{trouble: &trouble{fmt.Sprintf("%s answered HTTP %d to the OpenID metadata request, not Entra's usual answer", serverText(host), resp.StatusCode), v.Endpoints.endpointAdvice("--authority-host", "Entra")}}
 		}
 		return metadata{code: e.ErrorCodes[0], desc: serverText(e.ErrorDescription)}
 	}
@@ -67,11 +67,11 @@ func (v *Verifier) fetchMetadata(ctx context.Context, ref string) metadata {
 		CloudInstanceName string `json:"cloud_instance_name"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return metadata{trouble: &trouble{serverText(host) + " sent OpenID metadata that is not JSON", "check --authority-host"}}
+		return metadata{trouble: &trouble{serverText(host) + " sent OpenID metadata that is not JSON", v.Endpoints.endpointAdvice("--authority-host", "Entra")}}
 	}
 	guid := guidInIssuer(doc.Issuer)
 	if guid == "" {
-		return metadata{trouble: &trouble{serverText(host) + " sent OpenID metadata whose issuer holds no tenant ID", "check --authority-host"}}
+		return metadata{trouble: &trouble{serverText(host) + " sent OpenID metadata whose issuer holds no tenant ID", v.Endpoints.endpointAdvice("--authority-host", "Entra")}}
 	}
 	return metadata{found: true, tenantID: guid, instance: doc.CloudInstanceName}
 }
@@ -112,9 +112,9 @@ func (v *Verifier) cloudHint(instance string) string {
 		if c.Instance == "microsoftonline.us" {
 			names = "usgov (GCC High) or --cloud usgovdod (DoD)"
 		}
-		return "run again with --cloud " + names
+		return runAgainCloud + " " + names
 	}
-	return "run again with the right --cloud (" + strings.Join(CloudNames(), ", ") + ")"
+	return runAgainCloud + " NAME, the tenant's cloud (" + strings.Join(CloudNames(), ", ") + ")"
 }
 
 // wrongCloud reports whether metadata says the tenant is in another known

@@ -131,7 +131,7 @@ func (v *Verifier) diagnoseTokenError(ctx context.Context, client confidential.C
 	if !answered {
 		tr, ok := networkTrouble(err, host)
 		if !ok {
-			tr = trouble{"could not ask Entra for a token: " + serverText(err.Error()), "check --authority-host and try again"}
+			tr = trouble{"could not ask Entra for a token: " + serverText(err.Error()), v.Endpoints.endpointAdvice("--authority-host", "Entra")}
 		}
 		return tokenOutcome{app: failed(CheckApp, "", tr.message, tr.hint), cert: skipped(CheckCertificate, CheckApp)}
 	}
@@ -186,7 +186,7 @@ func (v *Verifier) diagnoseTokenError(ctx context.Context, client confidential.C
 // certificate, and carries the directory roles for the global-reader check.
 func (v *Verifier) noExchangeOutcome(ctx context.Context, client confidential.Client, t Target, cred *certs.Credential, appOK CheckResult, said string) tokenOutcome {
 	ex := failed(CheckExchange, "", "the tenant has no Exchange Online: Entra knows no Exchange resource there ("+said+")",
-		"the tenant needs an Exchange Online subscription (or check --exchange-url)")
+		v.exchangeMissingAdvice())
 	out := tokenOutcome{app: appOK, noExchange: &ex}
 	res, err := client.AcquireTokenByCredential(ctx, []string{v.graphScope()})
 	if err != nil {

@@ -18,6 +18,9 @@ type Endpoints struct {
 	// genuine. It is false whenever the login host is overridden: a private
 	// host is not on Microsoft's list and discovery would reject it.
 	InstanceDiscovery bool
+	// Sandbox marks the built-in simulated tenant's endpoints: they differ
+	// from every cloud's, but not because the admin gave an override.
+	Sandbox bool
 }
 
 // ResolveEndpoints starts from the named cloud (empty means global) and applies
@@ -52,6 +55,37 @@ func ResolveEndpoints(cloud, authorityHost, exchangeURL, graphURL string) (Endpo
 		ep.InstanceDiscovery = false
 	}
 	return ep, nil
+}
+
+// overridden reports whether the endpoint an override flag sets differs from
+// its cloud's own: advice names --authority-host, --exchange-url or
+// --graph-url only then (an admin who never gave one has nothing to check).
+func (ep Endpoints) overridden(flag string) bool {
+	if ep.Sandbox {
+		return false
+	}
+	c, err := CloudByName(ep.Cloud)
+	if err != nil {
+		return true
+	}
+	switch flag {
+	case "--authority-host":
+		return ep.Login != c.Login
+	case "--exchange-url":
+		return ep.Exchange != c.Exchange
+	case "--graph-url":
+		return ep.Graph != c.Graph
+	}
+	return false
+}
+
+// endpointAdvice is the hint for an endpoint that answered oddly: check the
+// override flag when one is in effect, else the network in between.
+func (ep Endpoints) endpointAdvice(flag, what string) string {
+	if ep.overridden(flag) {
+		return "check " + flag + " and any proxy between this machine and " + what
+	}
+	return "a proxy or captive portal may be answering in " + what + "'s place: check the network path, then try again"
 }
 
 // checkOverride validates one endpoint override and returns it without a

@@ -125,8 +125,15 @@ const legacyWaitPrefix = ", or on the command line use --wait "
 // account verified before reads the same.
 func ScreenHint(hint string) string {
 	hint = cutAdvice(hint, cliWaitPrefix, true)
-	return cutAdvice(hint, legacyWaitPrefix, false)
+	hint = cutAdvice(hint, legacyWaitPrefix, false)
+	// A running screen cannot take a flag: the cloud is chosen when xops
+	// starts (the draft and the account wait meanwhile).
+	return strings.ReplaceAll(hint, runAgainCloud, "quit, then start xops again with --cloud")
 }
+
+// runAgainCloud opens cloudHint's advice.
+const runAgainCloud = "run again with --cloud"
+
 
 // cutAdvice removes each prefix and the duration after it, through the
 // closing parenthesis when closed is true, else up to it (or the end).

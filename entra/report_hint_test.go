@@ -28,3 +28,19 @@ func TestScreenHintDropsCommandLineAdvice(t *testing.T) {
 		}
 	}
 }
+
+// Advice to run again with --cloud becomes, on a screen, advice to start
+// xops again with it: a running TUI cannot take a flag.
+func TestScreenHintCloudAdvice(t *testing.T) {
+	v := &Verifier{Endpoints: Endpoints{Cloud: "global"}}
+	for _, instance := range []string{"microsoftonline.us", "partner.microsoftonline.cn", "unknown.example"} {
+		h := v.cloudHint(instance)
+		if !strings.HasPrefix(h, "run again with --cloud ") {
+			t.Fatalf("cloudHint(%q) = %q", instance, h)
+		}
+		got := ScreenHint(h)
+		if !strings.HasPrefix(got, "quit, then start xops again with --cloud ") || strings.Contains(got, "run again") {
+			t.Errorf("ScreenHint(%q) = %q", h, got)
+		}
+	}
+}

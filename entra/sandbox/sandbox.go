@@ -41,6 +41,13 @@ type Options struct {
 	// tenant's state (as MarshalState writes it) every time the state
 	// changes (see Flush). `xops --sandbox` stores it in the sandbox store.
 	Persist func(state []byte) error
+	// Update, when set, saves the tenant instead of Persist, so that two
+	// processes sharing one saved tenant (two `xops --sandbox`) keep each
+	// other's changes: it must call apply with the state saved now (nil when
+	// none is) and save what apply returns, both inside one transaction of
+	// the store, and save nothing when apply fails (returning its error).
+	// apply merges this tenant's changes into the saved state (see Flush).
+	Update func(apply func(saved []byte) ([]byte, error)) error
 }
 
 // Sandbox is one simulated tenant and the TLS server that fronts it.
@@ -71,10 +78,15 @@ type Sandbox struct {
 	closing  chan struct{}
 	closeOne sync.Once
 
-	// Options.Persist and the state it was last given (or LoadState read).
-	persist   func([]byte) error
-	persistMu sync.Mutex
-	persisted []byte
+	// Options.Persist and the state it was last given (or LoadState read);
+	// Options.Update, and base: the state this tenant and the saved one last
+	// agreed on (New's, then LoadState's or the last save's), from which
+	// Flush tells this process's changes from another's.
+	persist     func([]byte) error
+	updateState func(apply func(saved []byte) ([]byte, error)) error
+	persistMu   sync.Mutex
+	persisted   []byte
+	base        []byte
 }
 
 // New makes a sandbox tenant; Start serves it.
@@ -105,15 +117,19 @@ func New(opts Options) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sandbox{
+	s := &Sandbox{
 		state: tenantState{
 			Version: stateVersion, TenantID: tenantID, Domain: domain, ExchangeOnline: true,
 			Apps: map[string]*application{}, Foreign: map[string]foreignTenant{},
 		},
 		clock: clock, faults: map[Service]Fault{}, tokenKey: key, tokenKID: kid,
 		admin: defaultAdmin(), adminOID: newGUID(), codeLifetime: defaultCodeLifetime, codes: map[string]*deviceCode{},
-		ca: ca, closing: make(chan struct{}), persist: opts.Persist,
-	}, nil
+		ca: ca, closing: make(chan struct{}), persist: opts.Persist, updateState: opts.Update,
+	}
+	if s.base, err = s.MarshalState(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Start listens on a free port of 127.0.0.1 and serves in the background.
@@ -181,6 +197,7 @@ func (s *Sandbox) Domain() string {
 func (s *Sandbox) Endpoints() entra.Endpoints {
 	return entra.Endpoints{
 		Cloud: entra.DefaultCloud, Login: s.url, Graph: s.url + graphPrefix, Exchange: s.url + exchangePrefix,
+		Sandbox: true,
 	}
 }
 
