@@ -134,7 +134,6 @@ func ScreenHint(hint string) string {
 // runAgainCloud opens cloudHint's advice.
 const runAgainCloud = "run again with --cloud"
 
-
 // cutAdvice removes each prefix and the duration after it, through the
 // closing parenthesis when closed is true, else up to it (or the end).
 func cutAdvice(hint, prefix string, closed bool) string {
