@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -31,6 +32,9 @@ type globals struct {
 	// cloudChosen is true when --cloud or XOPS_CLOUD was given: then every
 	// account is checked in that cloud, else each in the cloud it was linked in.
 	cloudChosen bool
+	// storeSrc is where the store path came from, to name in messages:
+	// "--store", "XOPS_STORE", or "" for the default path.
+	storeSrc string
 }
 
 // app is one invocation: its streams, environment and what it opened. Tests
@@ -131,7 +135,7 @@ func (a *app) rootCmd() *cobra.Command {
 
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.store, "store", "", "the store file (env XOPS_STORE; default $XDG_DATA_HOME/xops/xops.db)")
-	f.StringVar(&a.g.cloud, "cloud", "global", "national cloud: global, usgov, usgovdod, china (env XOPS_CLOUD)")
+	f.StringVar(&a.g.cloud, "cloud", "global", "national cloud of new links: global, usgov, usgovdod, china (env XOPS_CLOUD); accounts are verified in the cloud they were linked in unless this is given")
 	f.StringVar(&a.g.authorityHost, "authority-host", "", "login endpoint override (env AZURE_AUTHORITY_HOST)")
 	f.StringVar(&a.g.exchangeURL, "exchange-url", "", "Exchange Online endpoint override (env XOPS_EXCHANGE_URL)")
 	f.StringVar(&a.g.graphURL, "graph-url", "", "Microsoft Graph endpoint override (env XOPS_GRAPH_URL)")
@@ -162,20 +166,39 @@ func group(use, short string, children ...*cobra.Command) *cobra.Command {
 
 // resolveGlobals fills unset flags from the environment and validates them
 // all, whether or not this command uses them: a typo fails fast (exit 2).
+// A flag given with an empty value is refused rather than read as "not
+// given" (a script's unset variable must not pick the default store or
+// cloud); an environment variable that is empty is unset, one that holds
+// only spaces is refused.
 func (a *app) resolveGlobals(cmd *cobra.Command) error {
 	flags := cmd.Flags()
-	fromEnv := func(name, envName string, dst *string) string {
+	fromEnv := func(name, envName string, dst *string, fix string) (string, error) {
 		if flags.Changed(name) {
-			return "--" + name
+			if strings.TrimSpace(*dst) == "" {
+				return "", usageErr("--%s: is empty; %s, or leave the flag out", name, fix)
+			}
+			return "--" + name, nil
 		}
 		if v := a.env(envName); v != "" {
+			if strings.TrimSpace(v) == "" {
+				return "", usageErr("%s: holds only spaces; %s, or unset it", envName, fix)
+			}
 			*dst = v
-			return envName
+			return envName, nil
 		}
-		return "--" + name
+		return "--" + name, nil
 	}
-	fromEnv("store", "XOPS_STORE", &a.g.store)
-	cloudSrc := fromEnv("cloud", "XOPS_CLOUD", &a.g.cloud)
+	var err error
+	if a.g.storeSrc, err = fromEnv("store", "XOPS_STORE", &a.g.store, "give the store file's path"); err != nil {
+		return err
+	}
+	if a.g.store == "" {
+		a.g.storeSrc = "" // the default path
+	}
+	cloudSrc, err := fromEnv("cloud", "XOPS_CLOUD", &a.g.cloud, "give one of "+strings.Join(entra.CloudNames(), ", "))
+	if err != nil {
+		return err
+	}
 	a.g.cloudChosen = flags.Changed("cloud") || a.env("XOPS_CLOUD") != ""
 	cloud, err := entra.CloudByName(a.g.cloud)
 	if err != nil {
@@ -200,12 +223,18 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 			return err
 		}},
 	} {
-		src := fromEnv(o.flag, o.env, o.dst)
+		src, err := fromEnv(o.flag, o.env, o.dst, "give an https URL such as https://login.example.com")
+		if err != nil {
+			return err
+		}
 		if strings.TrimSpace(*o.dst) == "" {
 			continue
 		}
 		if err := o.resolve(*o.dst); err != nil {
 			return usageErr("%s", fromSource(err, "--"+o.flag, src))
+		}
+		if err := checkHost(src, *o.dst); err != nil {
+			return err
 		}
 	}
 	if !flags.Changed("sandbox") {
@@ -214,6 +243,17 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 			return usageErr("XOPS_SANDBOX: %v", err)
 		}
 		a.g.sandbox = on
+	}
+	return nil
+}
+
+// checkHost refuses an endpoint URL with a port but no host name
+// (https://:443), which entra.ResolveEndpoints lets through: the requests
+// would go to this machine under a name no certificate holds.
+func checkHost(src, raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err == nil && u.Hostname() == "" {
+		return usageErr("%s: %q has no host name; give one like https://login.example.com", src, raw)
 	}
 	return nil
 }
