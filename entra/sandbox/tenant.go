@@ -339,21 +339,34 @@ var ErrStateTooNew = errors.New("the sandbox tenant was saved by a newer xops")
 // may not decode as this one); any other error means the bytes are damaged.
 // On error the tenant is left as it was.
 func (s *Sandbox) LoadState(data []byte) error {
+	st, err := decodeState(data)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.state = st
+	s.mu.Unlock()
+	s.loaded() // what Options.Persist holds already: not written again unchanged
+	return nil
+}
+
+// decodeState reads and checks a state MarshalState wrote.
+func decodeState(data []byte) (tenantState, error) {
 	var v struct {
 		Version int `json:"version"`
 	}
 	if json.Unmarshal(data, &v) == nil && v.Version > stateVersion {
-		return fmt.Errorf("sandbox: state format %d: %w (this one reads format %d)", v.Version, ErrStateTooNew, stateVersion)
+		return tenantState{}, fmt.Errorf("sandbox: state format %d: %w (this one reads format %d)", v.Version, ErrStateTooNew, stateVersion)
 	}
 	var st tenantState
 	if err := json.Unmarshal(data, &st); err != nil {
-		return fmt.Errorf("sandbox: decode state: %w", err)
+		return tenantState{}, fmt.Errorf("sandbox: decode state: %w", err)
 	}
 	if st.Version != stateVersion {
-		return fmt.Errorf("sandbox: state version %d is not supported (want %d)", st.Version, stateVersion)
+		return tenantState{}, fmt.Errorf("sandbox: state version %d is not supported (want %d)", st.Version, stateVersion)
 	}
 	if !entra.IsGUID(st.TenantID) || st.Domain == "" {
-		return errors.New("sandbox: state: tenant id or domain missing")
+		return tenantState{}, errors.New("sandbox: state: tenant id or domain missing")
 	}
 	if st.Apps == nil {
 		st.Apps = map[string]*application{}
@@ -361,11 +374,7 @@ func (s *Sandbox) LoadState(data []byte) error {
 	if st.Foreign == nil {
 		st.Foreign = map[string]foreignTenant{}
 	}
-	s.mu.Lock()
-	s.state = st
-	s.mu.Unlock()
-	s.loaded() // what Options.Persist holds already: not written again unchanged
-	return nil
+	return st, nil
 }
 
 // Perform carries out one checklist step on the app in the simulated admin
