@@ -9,14 +9,14 @@ import (
 
 // mergeStates is the three-way merge Flush saves through Options.Update:
 // base is the state this process last loaded or saved, ours its state now,
-// theirs the state saved now (nil when none is), which another process may
+// theirs the state saved now (nil or empty when none is), which another process may
 // have changed since base. Field by field, down to one app's one setting,
 // what only one side changed is kept, so neither process loses the other's
 // newest change; a field both changed takes ours, the newer change. An app's
 // certificates merge one by one (by SHA-256), so two uploads both stay. The
 // result is canonical MarshalState JSON.
 func mergeStates(base, ours, theirs []byte) ([]byte, error) {
-	if theirs == nil {
+	if len(theirs) == 0 { // nothing saved yet
 		return ours, nil
 	}
 	if _, err := decodeState(theirs); err != nil {
