@@ -13,6 +13,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -144,6 +145,38 @@ func isNumber(s string) bool {
 // page, once the Application (client) ID is known.
 func AppCertificatesURL(appID string) string {
 	return EntraHome + "#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/" + appID + "/isMSAApp~/false"
+}
+
+// savedCertFile is how the upload step's text names the file to pick. It
+// holds only once xops has written the file; UploadDo puts other words in
+// its place where it has not.
+const savedCertFile = "the .cer file xops saved"
+
+// UploadDo is the upload step's "what to do" once the certificate exists:
+// the checklist's lines without the first, which says the step comes after
+// the form. file names the file to pick; "" keeps the checklist's "the .cer
+// file xops saved", which is true only once xops has written it, so a page
+// where nothing was saved yet, or where the admin exported the certificate
+// himself, says so instead of sending him looking for a file that is not
+// there.
+func UploadDo(file string) ([]string, error) {
+	steps, err := checklistOnce()
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range steps {
+		if st.ID != entra.StepUploadCertificate {
+			continue
+		}
+		do := slices.Clone(st.Do[1:])
+		if file != "" {
+			for i, d := range do {
+				do[i] = strings.Replace(d, savedCertFile, file, 1)
+			}
+		}
+		return do, nil
+	}
+	return nil, fmt.Errorf("checklist text for step %q is missing", entra.StepUploadCertificate)
 }
 
 // checklistOnce parses the embedded texts once; they never change at run time.

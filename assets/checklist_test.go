@@ -78,3 +78,31 @@ func TestAppCertificatesURL(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// UploadDo names the file as the caller says, and the checklist keeps the
+// words it replaces (a rewording here would otherwise leave "the .cer file
+// xops saved" on pages where nothing was saved).
+func TestUploadDoNamesTheFile(t *testing.T) {
+	t.Parallel()
+	saved, err := UploadDo("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved) == 0 || !strings.Contains(strings.Join(saved, "\n"), savedCertFile) {
+		t.Fatalf("the upload step no longer says %q: %q", savedCertFile, saved)
+	}
+	if strings.Contains(saved[0], "after the form") {
+		t.Errorf("the first line is the wizard's 'after the form': %q", saved[0])
+	}
+	other, err := UploadDo("the .cer file you exported")
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(other, "\n")
+	if strings.Contains(joined, savedCertFile) || !strings.Contains(joined, "pick the .cer file you exported") {
+		t.Errorf("UploadDo(other words) = %q", other)
+	}
+	if again, _ := UploadDo(""); strings.Join(again, "\n") != strings.Join(saved, "\n") {
+		t.Errorf("UploadDo changed the checklist it shares: %q", again)
+	}
+}

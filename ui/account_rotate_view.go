@@ -314,15 +314,19 @@ func (p *rotateScreen) uploadLines(w int) []string {
 		add(styled(s.Bad, wrap("✗ The checklist texts cannot be read: "+safetext.Line(err.Error()), w))...)
 		return out
 	}
+	// The checklist's "the .cer file xops saved", unless there is no file
+	// yet: then do not send the admin looking for one.
+	file := ""
+	if p.saved == "" {
+		file = "the new certificate's .cer file"
+	}
+	do, _ := assets.UploadDo(file) // without "after the form": the certificate is made; Checklist read above
+	for i, d := range do {
+		add(strings.Split(hangingWrap(itoa(i+1)+". "+d, w, "   "), "\n")...)
+	}
 	for _, st := range steps {
 		if st.ID != entra.StepUploadCertificate {
 			continue
-		}
-		for i, d := range st.Do[1:] { // the first says "after the form": the certificate is made
-			if p.saved == "" { // no file yet: do not send the admin looking for one
-				d = strings.Replace(d, "the .cer file xops saved", "the new certificate's .cer file", 1)
-			}
-			add(strings.Split(hangingWrap(itoa(i+1)+". "+d, w, "   "), "\n")...)
 		}
 		for _, pit := range st.Pitfalls {
 			add(styled(s.Warn, hangingWrap("! "+pit, w, "  "))...)

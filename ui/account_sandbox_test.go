@@ -140,6 +140,10 @@ func TestRedoUploadSaysToExport(t *testing.T) {
 	if !strings.Contains(text, "1. Export the certificate first: e on Home") || strings.Contains(text, "after the form") {
 		t.Fatalf("redo upload says:\n%s", text)
 	}
+	// The file to pick is the one the admin exported, not one "xops saved".
+	if !strings.Contains(text, "pick the .cer file you exported") || strings.Contains(text, "xops saved") {
+		t.Fatalf("redo upload names the file as:\n%s", text)
+	}
 }
 
 // In a rotation the certificate to upload is the new one, which export

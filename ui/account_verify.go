@@ -244,15 +244,21 @@ func stepToRedo(s uikit.Styles, step entra.Step, w int, rotating bool) []string 
 		}
 		add("")
 		do := st.Do
-		if step == entra.StepUploadCertificate && len(do) > 0 {
+		if step == entra.StepUploadCertificate {
 			// The checklist's first line is about the wizard ("after the
 			// form"); a linked account's certificate is exported instead.
 			first := "Export the certificate first: e on Home or on the account's page saves it as a PEM file."
+			file := "the .cer file you exported"
 			if rotating {
 				// e would write the certificate still in use, not the new one.
 				first = "Save the new certificate first: esc back to the account, o resumes the rotation, and s on its page saves the new certificate as a PEM file (e would export the old one)."
+				file = "" // s on the rotation's page: xops saved it
 			}
-			do = append([]string{first}, do[1:]...)
+			rest, err := assets.UploadDo(file)
+			if err != nil {
+				add(s.Bad.Render(wrap("✗ The checklist texts cannot be read ("+safetext.Line(err.Error())+").", w)))
+			}
+			do = append([]string{first}, rest...)
 		}
 		for i, d := range do {
 			add(hangingWrap(itoa(i+1)+". "+d, w, "   "))

@@ -80,15 +80,25 @@ func (m *Model) viewUpload() string {
 		body = append(body, "Your app's Certificates & secrets page:",
 			hyperlink(assets.AppCertificatesURL(safetext.Line(st.Form.AppID)), w, s.Code))
 	}
+	file := "" // the checklist's words: "the .cer file xops saved"
 	if st.CertPath != "" {
 		body = append(body, wrap("The file: "+safetext.Line(st.CertPath), w))
+	} else {
+		// Gone on without s: no file to pick yet, and this page cannot
+		// write one (the certificate page does).
+		body = append(body, s.Warn.Render(wrap("Not saved yet: esc goes back to the certificate, where s saves it (or c copies it).", w)))
+		file = "the certificate's .cer file once saved"
+	}
+	do, err := assets.UploadDo(file) // without the first line, "after the form": we are there
+	if err != nil {
+		body = append(body, s.Bad.Render(wrap("✗ The checklist texts cannot be read: "+safetext.Line(err.Error()), w)))
+	}
+	for i, d := range do {
+		body = append(body, hang(string(rune('1'+i))+". ", d, w))
 	}
 	for _, step := range m.steps {
 		if step.ID != entra.StepUploadCertificate {
 			continue
-		}
-		for i, d := range step.Do[1:] { // the first line says "after the form": we are there
-			body = append(body, hang(string(rune('1'+i))+". ", d, w))
 		}
 		for _, p := range step.Pitfalls {
 			body = append(body, s.Warn.Render(hang("! ", p, w)))
