@@ -111,7 +111,7 @@ func (w *world) tokenURL() string {
 type assertion struct {
 	header map[string]any
 	claims map[string]any
-	alg    string // how to sign: PS256, RS256, HS256, none
+	alg    string // how to sign: PS256, RS256, RS384, PS512, HS256, none
 	key    *rsa.PrivateKey
 }
 
@@ -149,6 +149,15 @@ func (a *assertion) sign(t testing.TB) string {
 		sig, err = rsa.SignPSS(rand.Reader, a.key, crypto.SHA256, sum[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
 	case "RS256":
 		sig, err = rsa.SignPKCS1v15(rand.Reader, a.key, crypto.SHA256, sum[:])
+	case "RS384", "PS512":
+		hash := map[string]crypto.Hash{"RS384": crypto.SHA384, "PS512": crypto.SHA512}[a.alg]
+		h := hash.New()
+		h.Write([]byte(input))
+		if a.alg == "RS384" {
+			sig, err = rsa.SignPKCS1v15(rand.Reader, a.key, hash, h.Sum(nil))
+		} else {
+			sig, err = rsa.SignPSS(rand.Reader, a.key, hash, h.Sum(nil), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+		}
 	case "HS256":
 		sig = sum[:] // any bytes: the algorithm alone must be refused
 	case "none":

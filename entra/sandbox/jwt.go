@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	_ "crypto/sha512" // SHA-384 and SHA-512 for RS384/RS512/PS384/PS512
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -57,17 +58,29 @@ func decodeSegment(seg string, dst *map[string]any) error {
 	return nil
 }
 
-// verifyRSA checks the signature for PS256 or RS256; other algorithms fail.
+// rsaAlgs are the JWS algorithms Entra takes for a client assertion: RSA
+// with SHA-256, -384 or -512, PKCS #1 v1.5 (RS) or PSS (PS).
+var rsaAlgs = map[string]struct {
+	hash crypto.Hash
+	pss  bool
+}{
+	"RS256": {crypto.SHA256, false}, "RS384": {crypto.SHA384, false}, "RS512": {crypto.SHA512, false},
+	"PS256": {crypto.SHA256, true}, "PS384": {crypto.SHA384, true}, "PS512": {crypto.SHA512, true},
+}
+
+// verifyRSA checks the signature for one of rsaAlgs; other algorithms fail.
 func (p *jwtParts) verifyRSA(alg string, pub *rsa.PublicKey) error {
-	sum := sha256.Sum256([]byte(p.SigningInput))
-	switch alg {
-	case "RS256":
-		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], p.Signature)
-	case "PS256":
-		return rsa.VerifyPSS(pub, crypto.SHA256, sum[:], p.Signature, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto})
-	default:
+	a, ok := rsaAlgs[alg]
+	if !ok {
 		return fmt.Errorf("algorithm %q is not accepted", alg)
 	}
+	h := a.hash.New()
+	h.Write([]byte(p.SigningInput))
+	sum := h.Sum(nil)
+	if a.pss {
+		return rsa.VerifyPSS(pub, a.hash, sum, p.Signature, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto})
+	}
+	return rsa.VerifyPKCS1v15(pub, a.hash, sum, p.Signature)
 }
 
 // stringClaim returns a string claim or "".

@@ -166,7 +166,7 @@ func (s *Sandbox) checkAssertion(assertion string, app application, tenantID, pa
 		return refuse(http.StatusUnauthorized, "invalid_client", 50027, "JWT token is invalid or malformed (%v).", err)
 	}
 	alg, _ := jwt.Header["alg"].(string)
-	if alg != "PS256" && alg != "RS256" {
+	if _, ok := rsaAlgs[alg]; !ok {
 		return refuse(http.StatusUnauthorized, "invalid_client", 5002738, "Invalid JWT token. '%s' is not a supported signature algorithm. Supported signing algorithms are: 'RS256, RS384, RS512, PS256, PS384, PS512'.", alg)
 	}
 	thumb, isSHA256, err := jwt.headerThumbprint()

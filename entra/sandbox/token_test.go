@@ -53,6 +53,9 @@ func TestTokenAcceptsHandMadeAssertions(t *testing.T) {
 			return a
 		}(),
 		"no nbf": func() *assertion { a := w.goodAssertion(); delete(a.claims, "nbf"); return a }(),
+		// The algorithms Entra's AADSTS5002738 lists as supported.
+		"RS384": func() *assertion { a := w.goodAssertion(); a.header["alg"], a.alg = "RS384", "RS384"; return a }(),
+		"PS512": func() *assertion { a := w.goodAssertion(); a.header["alg"], a.alg = "PS512", "PS512"; return a }(),
 	} {
 		r := w.postToken(t, a.sign(t), nil)
 		if r.status != 200 || r.AccessToken == "" || r.TokenType != "Bearer" || r.ExpiresIn <= 0 {
@@ -75,6 +78,8 @@ func TestTokenRefusesBadAssertions(t *testing.T) {
 		code   int
 	}{
 		{"alg none", func() string { a := w.goodAssertion(); a.header["alg"], a.alg = "none", "none"; return a.sign(t) }, nil, 401, 5002738},
+		{"alg ES256", func() string { a := w.goodAssertion(); a.header["alg"] = "ES256"; return a.sign(t) }, nil, 401, 5002738},
+		{"RS384 header, RS256 signature", func() string { a := w.goodAssertion(); a.header["alg"], a.alg = "RS384", "RS256"; return a.sign(t) }, nil, 401, 700027},
 		{"alg HS256", func() string { a := w.goodAssertion(); a.header["alg"], a.alg = "HS256", "HS256"; return a.sign(t) }, nil, 401, 5002738},
 		{"no thumbprint", func() string { a := w.goodAssertion(); delete(a.header, "x5t#S256"); return a.sign(t) }, nil, 401, 5002723},
 		{"unknown thumbprint", func() string { a := w.goodAssertion().rs256x5t(otherCert); a.key = otherKey; return a.sign(t) }, nil, 401, 700027},
