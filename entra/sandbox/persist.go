@@ -60,6 +60,32 @@ func (s *Sandbox) Flush() error {
 	return s.adopt(ours, merged)
 }
 
+// Overwrite saves this tenant in place of the saved one, whatever that holds,
+// without merging: for a caller that has set aside a saved tenant that does
+// not load (which a merge refuses to replace) and starts afresh. Without
+// Options.Update or Options.Persist it does nothing.
+func (s *Sandbox) Overwrite() error {
+	if s.persist == nil && s.updateState == nil {
+		return nil
+	}
+	s.persistMu.Lock()
+	defer s.persistMu.Unlock()
+	ours, err := s.MarshalState()
+	if err != nil {
+		return err
+	}
+	if s.updateState != nil {
+		err = s.updateState(func([]byte) ([]byte, error) { return ours, nil })
+	} else {
+		err = s.persist(ours)
+	}
+	if err != nil {
+		return fmt.Errorf("sandbox: save the tenant's state: %w", err)
+	}
+	s.persisted, s.base = ours, ours
+	return nil
+}
+
 // adopt makes the tenant the merged state just saved, keeping what this
 // process changed while the save ran (after ours was taken): that change is
 // merged on top and saved by the Flush of whoever made it.

@@ -254,3 +254,27 @@ func TestMergeRefusesANewerOrDamagedSavedTenant(t *testing.T) {
 		}
 	}
 }
+
+// Overwrite is how a caller that set a damaged saved tenant aside starts
+// afresh: it replaces what Flush's merge refuses to.
+func TestOverwriteReplacesADamagedSavedTenant(t *testing.T) {
+	t.Parallel()
+	ts := &txStore{state: []byte(`{"version":1,"tenant_id":`)}
+	sb, err := New(Options{Update: ts.update})
+	mustDo(t, err)
+	if err := sb.LoadState(ts.saved()); err == nil {
+		t.Fatal("the damaged tenant loaded")
+	}
+	if err := sb.Flush(); err == nil {
+		t.Fatal("Flush merged into a damaged saved tenant")
+	}
+	mustDo(t, sb.Overwrite())
+	if got := restart(t, ts.saved()).TenantID(); got != DefaultTenantID {
+		t.Fatalf("after Overwrite the saved tenant is %q", got)
+	}
+	id, err := sb.RegisterApp("after")
+	mustDo(t, err)
+	if _, err := restart(t, ts.saved()).App(id); err != nil {
+		t.Fatalf("a change after Overwrite is not saved: %v", err)
+	}
+}
