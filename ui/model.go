@@ -67,8 +67,8 @@ type Deps struct {
 	Profile *ColorProfile
 	// Warnings are what xops noticed while starting and printed to stderr,
 	// which the full screen hides (the saved sandbox tenant did not load…).
-	// The first shows in the status line until a key is pressed; Settings
-	// lists them all for as long as xops runs.
+	// The first shows in the status line until a key is pressed, with how
+	// many more there are; Settings lists them all for as long as xops runs.
 	Warnings []string
 }
 
@@ -132,7 +132,7 @@ func New(d Deps) *Model {
 	m.settings = newSettingsScreen(d)
 	m.applyStyles()
 	if len(d.Warnings) > 0 {
-		m.status.setWarning("Warning: " + d.Warnings[0])
+		m.status.setWarning("Warning: "+d.Warnings[0], len(d.Warnings)-1)
 	}
 	return m
 }

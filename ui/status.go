@@ -16,6 +16,8 @@ type statusLine struct {
 	sticky bool
 	// warn: the line is a warning (something to know, nothing failed).
 	warn bool
+	// more: how many other warnings Settings lists beside this one.
+	more int
 }
 
 // clearStatusMsg is the timer of status message id.
@@ -24,22 +26,22 @@ type clearStatusMsg struct{ id int }
 // set shows text and returns the message that must clear it later.
 func (s *statusLine) set(text string, isErr bool) clearStatusMsg {
 	s.id++
-	s.text, s.err, s.sticky, s.warn = text, isErr, false, false
+	s.text, s.err, s.sticky, s.warn, s.more = text, isErr, false, false, 0
 	return clearStatusMsg{id: s.id}
 }
 
 // setWarning shows a warning until a key is pressed (keyPressed) or another
 // message replaces it: a warning at start must not vanish before the admin
-// has looked at the screen.
-func (s *statusLine) setWarning(text string) {
+// has looked at the screen. more is how many other warnings Settings lists.
+func (s *statusLine) setWarning(text string, more int) {
 	s.set(text, false)
-	s.sticky, s.warn = true, true
+	s.sticky, s.warn, s.more = true, true, more
 }
 
 // keyPressed clears a sticky line.
 func (s *statusLine) keyPressed() {
 	if s.sticky {
-		s.text, s.err, s.sticky, s.warn = "", false, false, false
+		s.text, s.err, s.sticky, s.warn, s.more = "", false, false, false, 0
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -149,9 +150,32 @@ func (m *Model) statusView() string {
 	case m.status.err:
 		return m.styles.Bad.Render("✗ " + text)
 	case m.status.warn:
-		return m.styles.Warn.Render("! " + text) // nothing failed: no ✗
+		return m.styles.Warn.Render(m.warningLine(text)) // nothing failed: no ✗
 	}
 	return m.styles.StatusBar.Render(text)
+}
+
+// warningLine is "! text", cut to the line; the rest is on Settings, and
+// the line says so in words that are never cut: "(+2 more on Settings)" when
+// there are other warnings, "(whole on Settings)" when only the cut hides
+// something.
+func (m *Model) warningLine(text string) string {
+	line := "! " + text
+	w := m.lay.width
+	suffix := ""
+	switch {
+	case m.status.more > 0:
+		suffix = fmt.Sprintf(" (+%d more on Settings)", m.status.more)
+	case ansi.StringWidth(line) > w:
+		suffix = " (whole on Settings)"
+	}
+	if suffix == "" {
+		return line
+	}
+	if room := w - ansi.StringWidth(suffix); ansi.StringWidth(line) > room {
+		line = truncate(line, room)
+	}
+	return line + suffix
 }
 
 // helpView is the help bar. The short form drops keys from the end until the
