@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/flow/validate"
+	"github.com/xops/xops/store"
 )
 
 func (a *app) renameCmd() *cobra.Command {
@@ -21,15 +23,12 @@ func (a *app) renameCmd() *cobra.Command {
 				return err
 			}
 			acc, err := svc.Rename(old.Name, args[1])
-			var ie *flow.InputError
-			if errors.As(err, &ie) {
-				// The new name is a positional argument here, not --name.
-				msgs := make([]string, len(ie.Fields))
-				for i, f := range ie.Fields {
-					msgs[i] = f.Message
-				}
-				return usageErr("NEWNAME: %s", strings.Join(msgs, "; "))
+			if errors.Is(err, store.ErrDuplicateName) {
+				err = &flow.InputError{Fields: []*validate.FieldError{{Field: validate.FieldName, Label: validate.LabelName,
+					Message: fmt.Sprintf("an account named %q already exists (names are unique ignoring case); choose another name", strings.TrimSpace(args[1]))}}}
 			}
+			// The new name is a positional argument here, not --name.
+			err = renameFields(err, validate.FieldName, "NEWNAME")
 			if err != nil {
 				return classify(err)
 			}

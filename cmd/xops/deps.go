@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -64,6 +65,9 @@ func (a *app) openStoreWith(mustExist bool) (*store.Store, error) {
 	if err != nil {
 		return nil, failedErr(err)
 	}
+	if err := a.checkStorePath(p); err != nil {
+		return nil, err
+	}
 	st, err := store.Open(p, store.Options{Timeout: storeTimeout, MustExist: mustExist})
 	if errors.Is(err, store.ErrNoStore) {
 		if abs, aerr := filepath.Abs(p); aerr == nil {
@@ -73,7 +77,7 @@ func (a *app) openStoreWith(mustExist bool) (*store.Store, error) {
 		return nil, failedErr(err)
 	}
 	if err != nil {
-		return nil, failedErr(storeOpenError(p, err))
+		return nil, failedErr(a.storeOpenError(p, err))
 	}
 	a.st, a.stPath = st, p
 	for _, w := range st.Warnings() {
@@ -82,16 +86,53 @@ func (a *app) openStoreWith(mustExist bool) (*store.Store, error) {
 	return st, nil
 }
 
-// storeOpenError says what is wrong with the file and what to do, naming it.
-func storeOpenError(path string, err error) error {
+// storeSource names where the store path came from, for a message that
+// starts with what to fix: "--store: ", "XOPS_STORE: ", or nothing for the
+// default path.
+func (a *app) storeSource() string {
+	if a.g.storeSrc == "" {
+		return ""
+	}
+	return a.g.storeSrc + ": "
+}
+
+// checkStorePath refuses (exit 2, nothing made) a store path that is a
+// folder or lies under a file: bad input, not a store that failed to open.
+func (a *app) checkStorePath(p string) error {
+	src := a.storeSource()
+	if src == "" {
+		src = "the store path: "
+	}
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		return usageErr("%s%s is a folder, not a store file; give a file path such as %s", src, p, filepath.Join(p, "xops.db"))
+	}
+	for dir := filepath.Dir(p); ; dir = filepath.Dir(dir) {
+		if fi, err := os.Stat(dir); err == nil {
+			if !fi.IsDir() {
+				return usageErr("%s%s is not a folder (it is a file), so no store can be made under it; give a path inside a folder", src, dir)
+			}
+			return nil
+		}
+		if parent := filepath.Dir(dir); parent == dir {
+			return nil
+		}
+	}
+}
+
+// storeOpenError says what is wrong with the file and what to do, naming it
+// and where its path came from.
+func (a *app) storeOpenError(path string, err error) error {
 	var locked *store.LockedError
 	switch {
 	case errors.As(err, &locked):
 		return err // its message names the file and says what to do
 	case errors.Is(err, store.ErrSchemaTooNew):
-		return fmt.Errorf("%s: %w; use a newer xops, or point --store elsewhere (nothing was changed)", path, err)
+		return fmt.Errorf("%s%s: %w; use a newer xops, or point --store elsewhere (nothing was changed)", a.storeSource(), path, err)
+	case errors.Is(err, store.ErrCorrupt):
+		// Its message names the file, what is wrong and the way out.
+		return fmt.Errorf("%s%w", a.storeSource(), err)
 	default:
-		return fmt.Errorf("cannot open the store %s: %w (try 'xops store check'; restore from a backup made with 'xops store backup')", path, err)
+		return fmt.Errorf("%scannot open the store %s: %w (try 'xops store check'; restore from a backup made with 'xops store backup')", a.storeSource(), path, err)
 	}
 }
 

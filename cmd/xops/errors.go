@@ -62,8 +62,34 @@ func message(err error) string {
 	return "xops: " + oneLine(err.Error())
 }
 
+// fieldLine names a field as the admin gives it: a flag (flow's lower-case
+// field names: "--name") or, when the command line renamed it, a positional
+// argument or an environment variable as is ("NEWNAME", "XOPS_NEW_PASSPHRASE").
 func fieldLine(f *validate.FieldError) string {
-	return "--" + f.Field + ": " + oneLine(f.Message)
+	name := f.Field
+	if strings.IndexFunc(name, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) < 0 {
+		name = "--" + name
+	}
+	return name + ": " + oneLine(f.Message)
+}
+
+// renameFields gives the fields of refused input the name the admin knows
+// them by here (a positional argument, an environment variable) when flow
+// named them after another way in. Other errors are returned as they are.
+func renameFields(err error, from, to string) error {
+	var ie *flow.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	fields := make([]*validate.FieldError, len(ie.Fields))
+	for i, f := range ie.Fields {
+		c := *f
+		if c.Field == from {
+			c.Field = to
+		}
+		fields[i] = &c
+	}
+	return &flow.InputError{Fields: fields}
 }
 
 // oneLine is safetext.Line: no control characters, no escapes, one line.

@@ -35,8 +35,8 @@ func (a *app) exportCmd() *cobra.Command {
 			if passwordStdin && format != flow.FormatPFX {
 				return usageErr("--password-stdin: only a pfx export has a password; add --format pfx or drop it")
 			}
-			if out != "" {
-				if err := checkNewFile("--out", out); err != nil {
+			if out != "" || cmd.Flags().Changed("out") {
+				if err := checkNewFile("--out", out, "NAME."+format); err != nil {
 					return err
 				}
 			} else if format != flow.FormatPEM && a.terminal(a.stdout) {

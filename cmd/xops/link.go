@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,8 +76,13 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	}
 	// Bad input is refused before the store is opened: on a fresh machine
 	// opening it would create the file, and nothing may be written.
-	if _, _, ferrs := flow.NormalizeLinkInput(lf.in); len(ferrs) > 0 {
+	norm, _, ferrs := flow.NormalizeLinkInput(lf.in)
+	if len(ferrs) > 0 {
 		return classify(&flow.InputError{Fields: ferrs})
+	}
+	// The certificate's path too: a bad one must not leave a new store behind.
+	if err := checkCertOut(cmd, lf.certOut, norm.Name); err != nil {
+		return err
 	}
 	svc, err := a.readService()
 	if err != nil {
@@ -92,7 +98,7 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	if certOut == "" {
 		certOut = "./" + flow.CertificateFileName(in.Name)
 	}
-	if err := checkNewFile("--cert-out", certOut); err != nil {
+	if err := checkNewFile("--cert-out", certOut, flow.CertificateFileName(in.Name)); err != nil {
 		return err
 	}
 	if lf.verify {
@@ -143,17 +149,44 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	return a.verifyAndPrint(cmd, svc, res.Account.Name, lf.wait, false)
 }
 
-// checkNewFile refuses (exit 2) a path that exists or whose folder does not:
-// xops never overwrites a file, and says so before anything is stored.
-func checkNewFile(flag, path string) error {
-	if _, err := os.Lstat(path); err == nil {
-		return usageErr("%s: %s already exists and xops never overwrites a file; choose another path with %s or move that file away", flag, path, flag)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+// checkCertOut checks --cert-out of a link, or the default ./NAME.cer.
+func checkCertOut(cmd *cobra.Command, certOut, name string) error {
+	if certOut == "" && !cmd.Flags().Changed("cert-out") {
+		certOut = "./" + flow.CertificateFileName(name)
+	}
+	return checkNewFile("--cert-out", certOut, flow.CertificateFileName(name))
+}
+
+// checkNewFile refuses (exit 2) an empty path, a folder, a path that exists
+// or whose folder does not: xops never overwrites a file, and says so before
+// anything is stored. example is a file name to suggest inside a folder.
+func checkNewFile(flag, path, example string) error {
+	if strings.TrimSpace(path) == "" {
+		what := "give a file path"
+		if strings.HasPrefix(flag, "--") {
+			what = "give a file path, or drop " + flag
+		}
+		if flag == "--cert-out" {
+			what += " for the default ./NAME.cer"
+		}
+		if flag == "--out" {
+			what += " to write to stdout"
+		}
+		return usageErr("%s: is empty; %s", flag, what)
+	}
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.IsDir() {
+			return usageErr("%s: %s is a folder; give a file path in it, such as %s", flag, path, filepath.Join(path, example))
+		}
+		return usageErr("%s: %s already exists and xops never overwrites a file; choose another path or move that file away", flag, path)
+	} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 		return usageErr("%s: cannot use %s: %v", flag, path, err)
 	}
 	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+	if st, err := os.Stat(dir); err != nil {
 		return usageErr("%s: the folder %s does not exist; create it or choose another path", flag, dir)
+	} else if !st.IsDir() {
+		return usageErr("%s: %s is not a folder (it is a file); choose a path inside a folder", flag, dir)
 	}
 	return nil
 }

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/flow/validate"
 )
 
 // linkAuto is `xops link microsoft --auto`: a device-code sign-in as an
@@ -29,12 +31,17 @@ func (a *app) linkAuto(cmd *cobra.Command, lf linkFlags) error {
 	if !cmd.Flags().Changed("wait") {
 		wait = flow.DefaultAutoWait
 	}
+	// Every field is checked before the store is opened (which would
+	// create it) and before anyone is asked to sign in.
+	if err := checkAutoInput(cmd, lf); err != nil {
+		return err
+	}
+	if err := checkCertOut(cmd, lf.certOut, lf.in.Name); err != nil {
+		return err
+	}
 	certOut := lf.certOut
 	if certOut == "" {
 		certOut = "./" + flow.CertificateFileName(lf.in.Name)
-	}
-	if err := checkNewFile("--cert-out", certOut); err != nil {
-		return err
 	}
 	svc, err := a.service()
 	if err != nil {
@@ -81,6 +88,37 @@ func (a *app) linkAuto(cmd *cobra.Command, lf linkFlags) error {
 	if !res.Report.OK {
 		fmt.Fprintf(a.stderr, "Entra may still be applying the changes: run 'xops accounts verify %s --wait 5m' in a while.\n", shellQuote(res.Account.Name))
 		return checksFailed()
+	}
+	return nil
+}
+
+// checkAutoInput validates the fields of an automatic link as flow.AutoLink
+// does, all at once, plus what only the command line can get wrong: 0 given
+// for --key-size or --cert-days (flow reads 0 as "the default") and an
+// empty --client-id (flow reads it as "not given").
+func checkAutoInput(cmd *cobra.Command, lf linkFlags) error {
+	var fields []*validate.FieldError
+	add := func(err error) {
+		var fe *validate.FieldError
+		if errors.As(err, &fe) {
+			fields = append(fields, fe)
+		}
+	}
+	_, err := validate.Name(lf.in.Name)
+	add(err)
+	add(validate.KeySize(lf.in.KeySize))
+	add(validate.CertDays(lf.in.CertDays))
+	if cmd.Flags().Changed("client-id") {
+		if strings.TrimSpace(lf.clientID) == "" {
+			add(&validate.FieldError{Field: flow.FieldClientID, Label: flow.LabelClientID,
+				Message: "is empty; give the Application (client) ID of the public client to sign in with, or leave --client-id out for Microsoft Graph Command Line Tools"})
+		} else {
+			_, err := validate.GUID(flow.FieldClientID, flow.LabelClientID, lf.clientID)
+			add(err)
+		}
+	}
+	if len(fields) > 0 {
+		return classify(&flow.InputError{Fields: fields})
 	}
 	return nil
 }

@@ -76,6 +76,25 @@ func (a *app) currentPassphrase(ctx context.Context) (string, error) {
 	return a.readSecret(ctx, "Current passphrase: ")
 }
 
+// canGetNewPassphrase refuses, before anything is opened, a run that has
+// no way to get the new passphrase.
+func (a *app) canGetNewPassphrase() error {
+	if a.env(envNewPassphrase) == "" && !a.interactive() {
+		return usageErr("give the new passphrase: set %s or run in a terminal (nothing was changed)", envNewPassphrase)
+	}
+	return nil
+}
+
+// newPassphraseField names a refused new passphrase after where it came
+// from: flow calls it "new-passphrase", a flag xops does not have.
+func (a *app) newPassphraseField(err error) error {
+	to := "New passphrase"
+	if a.env(envNewPassphrase) != "" {
+		to = envNewPassphrase
+	}
+	return renameFields(err, "new-passphrase", to)
+}
+
 // newPassphrase is XOPS_NEW_PASSPHRASE, else typed twice on a terminal.
 func (a *app) newPassphrase(ctx context.Context) (string, error) {
 	if v := a.env(envNewPassphrase); v != "" {
@@ -105,6 +124,11 @@ func (a *app) passphraseCmd() *cobra.Command {
 		Short: "Encrypt every key with a new passphrase (" + envNewPassphrase + ", else typed twice)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Refused before the store is opened: on a fresh machine that
+			// would create it.
+			if err := a.canGetNewPassphrase(); err != nil {
+				return err
+			}
 			svc, err := a.readService()
 			if err != nil {
 				return err
@@ -112,14 +136,15 @@ func (a *app) passphraseCmd() *cobra.Command {
 			if p, err := svc.KeyProtection(); err != nil {
 				return classify(err)
 			} else if p == flow.ProtectionPassphrase {
-				return classify(fmt.Errorf("set the passphrase: %w", flow.ErrAlreadyProtected))
+				// Bad usage (exit 2), as change or remove on a store without one.
+				return passphraseErr(fmt.Errorf("%w; use 'xops store passphrase change' or 'xops store passphrase remove'", flow.ErrAlreadyProtected))
 			}
 			newPass, err := a.newPassphrase(cmd.Context())
 			if err != nil {
 				return passphraseErr(err)
 			}
 			if err := svc.SetPassphrase(newPass); err != nil {
-				return passphraseErr(err)
+				return passphraseErr(a.newPassphraseField(err))
 			}
 			fmt.Fprintln(a.stderr, "Passphrase set: every key in the store is now encrypted with it. Scripts need "+envPassphrase+" to verify, export a PFX or rotate.")
 			return nil
@@ -146,7 +171,7 @@ func (a *app) passphraseCmd() *cobra.Command {
 				return passphraseErr(err)
 			}
 			if err := svc.ChangePassphrase(oldPass, newPass); err != nil {
-				return passphraseErr(err)
+				return passphraseErr(a.newPassphraseField(err))
 			}
 			fmt.Fprintln(a.stderr, "Passphrase changed: every key was re-encrypted; the old passphrase opens nothing now.")
 			return nil

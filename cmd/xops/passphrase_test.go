@@ -95,7 +95,7 @@ func TestStorePassphraseFromTheCommandLine(t *testing.T) {
 	}
 	// Too short: the field is named.
 	r = keep(xops(t, e.with(envNewPassphrase, "short"), "", "store", "passphrase", "set"))
-	if r.code != 2 || !strings.Contains(r.stderr, "--new-passphrase: ") || !strings.Contains(r.stderr, "too short") {
+	if r.code != 2 || !strings.Contains(r.stderr, envNewPassphrase+": ") || !strings.Contains(r.stderr, "too short") {
 		t.Fatalf("set with a short passphrase: exit %d, %s", r.code, r.stderr)
 	}
 	keep(mustRun(t, e.with(envNewPassphrase, cliPass), "store", "passphrase", "set"))

@@ -185,14 +185,16 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 		"XOPS_EXCHANGE_URL": "https://exchange.env.example", "XOPS_GRAPH_URL": "https://graph.env.example", "XOPS_SANDBOX": "1"}
 	g := resolve(e)
 	want := globals{store: "/env.db", cloud: "china", authorityHost: "https://login.env.example",
-		exchangeURL: "https://exchange.env.example", graphURL: "https://graph.env.example", sandbox: true}
+		exchangeURL: "https://exchange.env.example", graphURL: "https://graph.env.example", sandbox: true,
+		cloudChosen: true, storeSrc: "XOPS_STORE"}
 	if g != want {
 		t.Errorf("from the environment: %+v, want %+v", g, want)
 	}
 	g = resolve(e, "--store", "/flag.db", "--cloud", "USGov", "--authority-host", "https://login.flag.example",
 		"--exchange-url", "https://exchange.flag.example", "--graph-url", "https://graph.flag.example", "--sandbox=false")
 	want = globals{store: "/flag.db", cloud: "usgov", authorityHost: "https://login.flag.example",
-		exchangeURL: "https://exchange.flag.example", graphURL: "https://graph.flag.example"}
+		exchangeURL: "https://exchange.flag.example", graphURL: "https://graph.flag.example",
+		cloudChosen: true, storeSrc: "--store"}
 	if g != want {
 		t.Errorf("flags over the environment: %+v, want %+v", g, want)
 	}

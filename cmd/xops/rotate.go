@@ -59,10 +59,11 @@ func (a *app) rotateCmd() *cobra.Command {
 			if err := validateKey(keySize, certDays); err != nil {
 				return err
 			}
-			if certOut == "" {
-				certOut = "./" + flow.FileNameBase(acc.Name) + "-" + a.now().Format("2006-01-02") + ".cer"
+			newName := flow.FileNameBase(acc.Name) + "-" + a.now().Format("2006-01-02") + ".cer"
+			if certOut == "" && !cmd.Flags().Changed("cert-out") {
+				certOut = "./" + newName
 			}
-			if err := checkNewFile("--cert-out", certOut); err != nil {
+			if err := checkNewFile("--cert-out", certOut, newName); err != nil {
 				return err
 			}
 			updated, cred, err := svc.StartRotation(cmd.Context(), acc.Name, keySize, certDays)

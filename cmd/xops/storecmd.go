@@ -54,7 +54,7 @@ func (a *app) storeCmd() *cobra.Command {
 		Short: "Write a hot, consistent copy of the store to PATH (mode 0600, never overwritten)",
 		Args:  exactArgs("PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkNewFile("PATH", args[0]); err != nil {
+			if err := checkNewFile("PATH", args[0], "xops-backup.db"); err != nil {
 				return err
 			}
 			st, err := a.openExistingStore()
