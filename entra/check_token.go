@@ -167,13 +167,25 @@ func (v *Verifier) diagnoseTokenError(ctx context.Context, client confidential.C
 		return tokenOutcome{app: appOK, cert: failed(CheckCertificate, "",
 			"Entra says the signed assertion is outside its valid time range: this machine's clock is off",
 			"set the clock right (timedatectl set-ntp true, or chrony/ntpd), then verify again")}
-	case ref.has(700027, 50012, 5002723, 700021, 50027):
+	case ref.has(700027) && strings.Contains(ref.desc, "The key used is expired"):
+		// Entra's own end date for the key (the upload's, which Graph lets
+		// an admin set shorter than the certificate's) has passed.
+		return tokenOutcome{app: appOK, cert: failed(CheckCertificate, StepUploadCertificate,
+			fmt.Sprintf("Entra says certificate %s has expired on the app: the end date Entra keeps for it has passed", thumb),
+			"make a new certificate by rotating the account, then upload it: the app → Certificates & secrets → Certificates → Upload certificate")}
+	case ref.has(700027) && strings.Contains(ref.desc, "did not match the expected signature value"):
+		// The certificate is registered, and certificate-local proved the
+		// key matches it: the signature itself is what Entra refused.
+		return tokenOutcome{app: appOK, cert: failed(CheckCertificate, "",
+			fmt.Sprintf("Entra found certificate %s on the app but says the assertion's signature does not match it: %s", thumb, said),
+			"the key matches the certificate here, so this is a bug in xops; please report it")}
+	case ref.has(700027, 50012, 5002723, 50027):
 		return tokenOutcome{app: appOK, cert: failed(CheckCertificate, StepUploadCertificate,
 			fmt.Sprintf("Entra does not accept certificate %s for this app: it is not among the app's uploaded certificates", thumb),
 			fmt.Sprintf("the app → Certificates & secrets → Certificates → Upload certificate → the .cer file xops saved; the portal's thumbprint must read %s", thumb))}
 	case ref.has(500011):
 		return v.noExchangeOutcome(ctx, client, t, cred, appOK, said)
-	case ref.has(7000215, 7000218, 1002012, 70003, 900144):
+	case ref.has(7000215, 7000218, 1002012, 70003, 900144, 700021, 50048, 700023, 5002741, 90011, 70011):
 		return tokenOutcome{app: failed(CheckApp, "", "Entra refused the token request as malformed: "+said, "this is a bug in xops; please report it"),
 			cert: skipped(CheckCertificate, CheckApp)}
 	}
