@@ -27,6 +27,37 @@ func (s *Store) PutSetting(key string, value []byte) error {
 	return s.putBlob(bucketSettings, "setting name", key, value)
 }
 
+// UpdateSetting reads a setting and writes what fn makes of it, in one write
+// transaction: no other writer (another process included) can come between
+// the read and the write. fn gets nil when the setting is unset and a copy
+// it may keep; an error from fn writes nothing and is returned as it is.
+func (s *Store) UpdateSetting(key string, fn func(old []byte) ([]byte, error)) error {
+	if key == "" {
+		return fmt.Errorf("setting name is empty")
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSettings)
+		var old []byte
+		if k, v := b.Cursor().Seek([]byte(key)); k != nil && bytes.Equal(k, []byte(key)) {
+			old = bytes.Clone(v)
+			if old == nil {
+				old = []byte{}
+			}
+		}
+		var updated []byte
+		if err := callCaller(func() (err error) {
+			updated, err = fn(old)
+			return err
+		}); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(key), updated); err != nil {
+			return fmt.Errorf("writing %s %q: %w", bucketSettings, key, err)
+		}
+		return nil
+	})
+}
+
 // Setting reads a preference (ErrNotFound when unset).
 func (s *Store) Setting(key string) ([]byte, error) { return s.blob(bucketSettings, "setting", key) }
 
