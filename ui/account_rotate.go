@@ -184,7 +184,7 @@ func (p *rotateScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 			return p, nil
 		}
 		p.stage = rotateUpload
-		p.errText = "The new certificate did not pass verification yet; check the upload, then verify again."
+		p.errText = rotationFailedText(msg.Report, "")
 		return p, nil
 	case tea.KeyPressMsg:
 		return p, p.handleKey(msg)
@@ -284,12 +284,32 @@ func (p *rotateScreen) finished(msg rotationFinishedMsg) tea.Cmd {
 		return nil
 	case !msg.report.OK:
 		p.stage = rotateUpload
-		p.errText = "The new certificate failed its last check, so nothing was removed. Check the upload and verify again."
+		p.errText = rotationFailedText(msg.report, "The new certificate failed its last check, so nothing was removed. ")
 		return nil
 	}
 	p.oldCred = msg.old
 	p.stage = rotateDone
 	return func() tea.Msg { return uikit.AccountsChangedMsg{} }
+}
+
+// rotationFailedText says what to do when the new certificate did not pass:
+// the upload only when the upload is at fault. A certificate Entra accepts
+// can still fail a later step (consent, Global Reader), and "check the
+// upload" would send the admin to the wrong page.
+func rotationFailedText(r entra.Report, prefix string) string {
+	switch r.FailedStep {
+	case entra.StepUploadCertificate:
+		return prefix + "Entra does not accept the new certificate yet: check " + verifyview.StepRef(r.FailedStep) +
+			" and the thumbprint, then verify again."
+	case "":
+		return prefix + "Verification did not pass, and no checklist step is at fault (see the checks): verify again."
+	}
+	accepted := "The new certificate is accepted, but verification"
+	if prefix != "" {
+		accepted = "Verification"
+	}
+	return prefix + accepted + " failed at " + verifyview.StepRef(r.FailedStep) +
+		": fix that step in Entra, then verify again."
 }
 
 // uploadToSandbox does the admin's upload in the simulated tenant.

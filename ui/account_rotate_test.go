@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/entra/certs"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
@@ -76,7 +77,7 @@ func TestRotateWholeWay(t *testing.T) {
 	hs.mustBeOn(flow.PageRotate)
 	hs.mustShow("Verify “contoso”", "✗")
 	hs.keys("enter")
-	hs.mustShow("did not pass verification yet", "Upload the new certificate")
+	hs.mustShow("Entra does not accept the new certificate yet", "Upload the new certificate")
 	if got := f.account("contoso"); len(got.Credentials) != 2 {
 		t.Fatalf("credentials after a failed verification: %+v", got.Credentials)
 	}
@@ -294,4 +295,33 @@ func TestRotateUploadBeforeSavingSaysNoFile(t *testing.T) {
 		t.Fatalf("s on the upload page did not save: %v", err)
 	}
 	hs.mustShow("pick the .cer file xops")
+}
+
+// A new certificate that Entra accepts but that fails a later check (here
+// admin consent) is not an upload problem: the rotation says which step to
+// fix, not "check the upload".
+func TestRotateVerifyFailureNamesTheStep(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 40)
+	startRotation(hs)
+	pending := pendingOf(t, f, "contoso")
+	f.entra.upload(pending.Thumbprint)
+	f.entra.setFailure(entra.CheckExchangePermission, entra.StepGrantAdminConsent)
+	hs.keys("enter") // upload page
+	hs.keys("enter") // verify
+	hs.mustShow("Verify “contoso”", "✗")
+	hs.keys("enter") // continue with the result
+	hs.mustShow("Upload the new certificate", "✗ The new certificate is accepted, but verification failed at",
+		"step 3 (Grant admin consent): fix that step in Entra")
+	hs.mustNotShow("check the upload")
+
+	// Not uploaded after all: then it is the upload.
+	f.entra.setFailure("", "")
+	f.entra.mu.Lock()
+	delete(f.entra.uploaded, pending.Thumbprint)
+	f.entra.mu.Unlock()
+	hs.keys("enter", "enter")
+	hs.mustShow("✗ Entra does not accept the new certificate yet: check step 6", "(Upload the certificate) and the thumbprint, then verify again.")
 }

@@ -85,6 +85,10 @@ func shortStep(s entra.Step) string {
 	return string(s)
 }
 
+// StepRef names a step inside a sentence, as the verification screen does:
+// "step 3 (Grant admin consent)", "the IDs in the account form".
+func StepRef(s entra.Step) string { return stepRef(s) }
+
 // stepRef names a step inside a sentence: "step 3 (Grant admin consent)",
 // "the IDs in the account form".
 func stepRef(s entra.Step) string {
