@@ -407,3 +407,36 @@ func TestBadPassphraseLeavesTheStoreAsItWas(t *testing.T) {
 		{args: []string{"store", "passphrase", "remove"}, env: wrong, code: 2, want: []string{"passphrase"}},
 	})
 }
+
+// TestBadDefaultStoreEnvironment: without --store or XOPS_STORE the store
+// path comes from HOME and XDG_DATA_HOME (read by the store package from the
+// process's environment, hence t.Setenv). No HOME is bad input (exit 2) that
+// says what to set; a relative XDG_DATA_HOME is ignored, as the XDG spec
+// says, but not silently. Neither creates anything.
+func TestBadDefaultStoreEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_DATA_HOME", "")
+	checkBad(t, dir, env{}, []badCase{
+		{args: linkArgs("contoso", filepath.Join(dir, "contoso.cer")), code: 2, want: []string{"$HOME", "XDG_DATA_HOME", "--store", "XOPS_STORE"}},
+		{args: []string{"accounts", "list"}, code: 2, want: []string{"$HOME", "XOPS_STORE"}},
+	})
+
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "relative/data")
+	before := dirState(t, dir)
+	r := xops(t, env{"XDG_DATA_HOME": "relative/data"}, "", "accounts", "list")
+	want := filepath.Join(home, ".local", "share", "xops", "xops.db")
+	if r.code != 0 || !strings.Contains(r.stderr, `XDG_DATA_HOME="relative/data" is not an absolute path`) ||
+		!strings.Contains(r.stderr, "the store is "+want) || !strings.Contains(r.stderr, "absolute path") {
+		t.Errorf("relative XDG_DATA_HOME: exit %d stderr %q", r.code, r.stderr)
+	}
+	if after := dirState(t, dir); !mapsEqual(before, after) {
+		t.Errorf("something was written: %v", keys(after))
+	}
+}

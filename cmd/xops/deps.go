@@ -32,7 +32,8 @@ func (a *app) storePath() (string, error) {
 	}
 	p, err := store.DefaultPath()
 	if err != nil {
-		return "", fmt.Errorf("find the default store (set --store or XOPS_STORE): %w", err)
+		// HOME unset: bad input from the environment (exit 2), nothing made.
+		return "", usageErr("no default store path: %v, or set XOPS_STORE", err)
 	}
 	if a.g.sandbox {
 		p = filepath.Join(filepath.Dir(p), "xops-sandbox.db")
@@ -63,7 +64,11 @@ func (a *app) openStoreWith(mustExist bool) (*store.Store, error) {
 	}
 	p, err := a.storePath()
 	if err != nil {
-		return nil, failedErr(err)
+		return nil, err
+	}
+	if x := a.env("XDG_DATA_HOME"); a.g.store == "" && x != "" && !filepath.IsAbs(x) {
+		a.warn("XDG_DATA_HOME=%q is not an absolute path, so it is ignored (as the XDG spec says) and the store is %s; "+
+			"set it to an absolute path, or give --store", x, p)
 	}
 	if err := a.checkStorePath(p); err != nil {
 		return nil, err
