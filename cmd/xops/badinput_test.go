@@ -310,6 +310,8 @@ func TestBadInputLeavesTheStoreAsItWas(t *testing.T) {
 		{args: []string{"accounts", "rotate", "contoso", "--wait", "1m"}, code: 2, want: []string{"--wait: ", "second run"}},
 		{args: []string{"accounts", "rotate", "contoso", "--wait", "-1m"}, code: 2, want: []string{"--wait: ", "negative"}},
 		{args: []string{"accounts", "rotate", "contoso", "--cancel"}, code: 2, want: []string{"no rotation is under way"}},
+		{args: []string{"accounts", "rotate", "contoso", "--cancel", "--key-size", "4096"}, code: 2, want: []string{"--key-size: ", "not with --cancel"}},
+		{args: []string{"accounts", "rotate", "contoso", "--cancel", "--cert-out", out}, code: 2, want: []string{"--cert-out: ", "not with --cancel"}},
 
 		// store.
 		{args: []string{"store", "backup", ""}, code: 2, want: []string{"PATH: ", "empty", "file path"}},

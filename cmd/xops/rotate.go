@@ -32,6 +32,13 @@ func (a *app) rotateCmd() *cobra.Command {
 			if wait < 0 {
 				return usageErr("--wait: %s is negative; give a duration such as 30s or 2m", wait)
 			}
+			if cancel {
+				for _, name := range []string{"cert-out", "key-size", "cert-days", "wait"} {
+					if cmd.Flags().Changed(name) {
+						return usageErr("--%s: not with --cancel, which only drops the new certificate; drop --%s or --cancel", name, name)
+					}
+				}
+			}
 			svc, acc, err := a.readAccount(args[0])
 			if err != nil {
 				return err
