@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/internal/safetext"
@@ -109,11 +110,14 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		case m.report == nil:
 		case m.report.OK:
 			text = fmt.Sprintf("Linked %s — verified", safetext.Line(e.Name))
+		// Short: the status line is one row, 60 cells at the least, and
+		// Home's help bar lists v; Home's line under the table names the
+		// step's title.
 		case m.report.FailedStep != "":
-			text = fmt.Sprintf("Linked %s — verification failed at %s: fix it, then verify again from Home",
-				safetext.Line(e.Name), stepTitle(m, m.report.FailedStep))
+			text = fmt.Sprintf("Linked %s — failed at %s: fix it, then v verifies",
+				safetext.Line(e.Name), failedAt(m.report.FailedStep))
 		default:
-			text = fmt.Sprintf("Linked %s — verification did not pass: verify again from Home", safetext.Line(e.Name))
+			text = fmt.Sprintf("Linked %s — checks did not pass: v tries again", safetext.Line(e.Name))
 		}
 		// In order: the draft is surely gone (its delete may still be in
 		// flight, and leaving ends the wizard's commands), and Home reloads
@@ -244,4 +248,13 @@ func updateCmd(svc Service, id string, f wizard.Form) tea.Cmd {
 		}
 		return accountSavedMsg{id: id}
 	}
+}
+
+// failedAt names a failed step in a short status line: "step 3", or the
+// name of a step xops does itself (the form, the key).
+func failedAt(step entra.Step) string {
+	if n := step.Number(); n > 0 {
+		return fmt.Sprintf("step %d", n)
+	}
+	return verifyview.StepName(step)
 }
