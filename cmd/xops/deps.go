@@ -212,8 +212,12 @@ func (a *app) startSandbox() (*sandbox.Sandbox, error) {
 	// The tenant is saved at every change (not only when xops exits), like
 	// the wizard's draft: a draft never refers to an app the saved tenant
 	// does not have, whether this process is killed or another one starts.
-	persist := func(state []byte) error { return st.PutSetting(sandboxStateKey, state) }
-	sb, err := sandbox.New(sandbox.Options{Now: a.now, Persist: persist})
+	// Each save merges this process's changes into the tenant saved now, in
+	// one store transaction, so two xops --sandbox keep each other's.
+	update := func(apply func(saved []byte) ([]byte, error)) error {
+		return st.UpdateSetting(sandboxStateKey, apply)
+	}
+	sb, err := sandbox.New(sandbox.Options{Now: a.now, Update: update})
 	if err != nil {
 		return nil, failedErr(fmt.Errorf("make the sandbox tenant: %w", err))
 	}
@@ -257,7 +261,9 @@ func (a *app) loadSandboxState(st *store.Store, sb *sandbox.Sandbox, state []byt
 	if err != nil {
 		return failedErr(fmt.Errorf("the saved sandbox tenant does not load (%v) and could not be set aside (%w); nothing was changed", loadErr, err))
 	}
-	if err := sb.Flush(); err != nil {
+	// A merge refuses to replace a tenant it cannot read: this one is set
+	// aside, so the fresh tenant takes its place.
+	if err := sb.Overwrite(); err != nil {
 		return failedErr(fmt.Errorf("start a fresh sandbox tenant: %w (the unreadable one is kept as setting %q)", err, kept))
 	}
 	a.warn("the saved sandbox tenant did not load, so a fresh one started; the old one is kept in the store as setting %q (%v)", kept, loadErr)

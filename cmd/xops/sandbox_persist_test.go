@@ -61,3 +61,55 @@ func TestSandboxTenantIsSavedAtEveryChange(t *testing.T) {
 		t.Fatalf("after both exited the tenant lost the consent the second run granted: %+v, %v", st, err)
 	}
 }
+
+// Two `xops --sandbox` running side by side each change the tenant: each
+// save merges into what the other saved (one store transaction), so neither
+// loses the other's change — apps, steps on one app, certificate uploads.
+func TestTwoSandboxRunsKeepEachOthersChanges(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "xops-sandbox.db")
+	first := sandboxApp(t, path)
+	t.Cleanup(func() { _ = first.close() })
+	shared, err := first.sb.RegisterApp("Shared")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := sandboxApp(t, path) // both running from here on
+	t.Cleanup(func() { _ = second.close() })
+
+	one, err := first.sb.RegisterApp("One")
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := second.sb.RegisterApp("Two") // second never loaded "One"
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.sb.AddExchangePermission(shared); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.sb.AssignGlobalReader(shared); err != nil { // same app, other step
+		t.Fatal(err)
+	}
+	if err := first.close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.close(); err != nil {
+		t.Fatal(err)
+	}
+
+	third := sandboxApp(t, path)
+	defer func() { _ = third.close() }()
+	for _, id := range []string{shared, one, two} {
+		if _, err := third.sb.App(id); err != nil {
+			t.Errorf("app %s lost: %v", id, err)
+		}
+	}
+	st, err := third.sb.App(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.ExchangePermission || !st.GlobalReader {
+		t.Errorf("the shared app kept %+v, want the permission (first run) and Global Reader (second run)", st)
+	}
+}
