@@ -147,9 +147,9 @@ func readProtection(st SettingStore) (keyProtection, []byte, error) {
 // setting and never opens a key.
 func (s *Service) KeyProtection() (Protection, error) { return ReadProtection(s.Store) }
 
-// checkNewPassphrase refuses a passphrase that is too short or holds control
+// CheckNewPassphrase refuses a passphrase that is too short or holds control
 // characters (a pasted newline would make it impossible to type again).
-func checkNewPassphrase(p string) error {
+func CheckNewPassphrase(p string) error {
 	ferr := func(msg string) error {
 		return &InputError{Fields: []*validate.FieldError{{Field: "new-passphrase", Label: "New passphrase", Message: msg}}}
 	}
@@ -171,7 +171,7 @@ func checkNewPassphrase(p string) error {
 // re-encrypted, in one transaction with the setting and an audit entry
 // ("passphrase set"). ErrAlreadyProtected when one is set.
 func (s *Service) SetPassphrase(newPass string) error {
-	if err := checkNewPassphrase(newPass); err != nil {
+	if err := CheckNewPassphrase(newPass); err != nil {
 		return err
 	}
 	kp, raw, err := s.protection()
@@ -187,7 +187,7 @@ func (s *Service) SetPassphrase(newPass string) error {
 // ChangePassphrase re-encrypts every key under a new passphrase, in one
 // transaction. A wrong old passphrase changes nothing (ErrWrongPassphrase).
 func (s *Service) ChangePassphrase(oldPass, newPass string) error {
-	if err := checkNewPassphrase(newPass); err != nil {
+	if err := CheckNewPassphrase(newPass); err != nil {
 		return err
 	}
 	old, raw, err := s.openProtection(oldPass)

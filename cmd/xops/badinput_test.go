@@ -241,6 +241,8 @@ func TestBadInputOnAFreshMachine(t *testing.T) {
 
 		// Passphrases from the environment with no terminal to ask on.
 		{args: []string{"store", "passphrase", "set"}, code: 2, want: []string{envNewPassphrase, "run in a terminal"}},
+		{args: []string{"store", "passphrase", "set"}, env: env{envNewPassphrase: "short"}, code: 2, want: []string{envNewPassphrase, "too short", "at least 8"}},
+		{args: []string{"store", "passphrase", "set"}, env: env{envNewPassphrase: "tab\there-and-long"}, code: 2, want: []string{envNewPassphrase, "control character"}},
 	})
 	if _, err := os.Stat(storePath); !os.IsNotExist(err) {
 		t.Errorf("a store was created: %v", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -95,6 +97,29 @@ func (a *app) newPassphraseField(err error) error {
 	return renameFields(err, "new-passphrase", to)
 }
 
+// acceptableNewPassphrase is newPassphrase, refused (exit 2, naming where
+// it came from) when flow would not take it.
+func (a *app) acceptableNewPassphrase(ctx context.Context) (string, error) {
+	p, err := a.newPassphrase(ctx)
+	if err != nil {
+		return "", passphraseErr(err)
+	}
+	if err := flow.CheckNewPassphrase(p); err != nil {
+		return "", passphraseErr(a.newPassphraseField(err))
+	}
+	return p, nil
+}
+
+// noStoreYet reports whether the store file does not exist yet.
+func (a *app) noStoreYet() (bool, error) {
+	p, err := a.storePath()
+	if err != nil {
+		return false, failedErr(err)
+	}
+	_, err = os.Stat(p)
+	return errors.Is(err, fs.ErrNotExist), nil
+}
+
 // newPassphrase is XOPS_NEW_PASSPHRASE, else typed twice on a terminal.
 func (a *app) newPassphrase(ctx context.Context) (string, error) {
 	if v := a.env(envNewPassphrase); v != "" {
@@ -129,6 +154,18 @@ func (a *app) passphraseCmd() *cobra.Command {
 			if err := a.canGetNewPassphrase(); err != nil {
 				return err
 			}
+			// On a fresh machine the passphrase is read and judged first:
+			// a refused one must not leave a new, empty store behind.
+			var newPass string
+			fresh, err := a.noStoreYet()
+			if err != nil {
+				return err
+			}
+			if fresh {
+				if newPass, err = a.acceptableNewPassphrase(cmd.Context()); err != nil {
+					return err
+				}
+			}
 			svc, err := a.readService()
 			if err != nil {
 				return err
@@ -139,9 +176,10 @@ func (a *app) passphraseCmd() *cobra.Command {
 				// Bad usage (exit 2), as change or remove on a store without one.
 				return passphraseErr(fmt.Errorf("%w; use 'xops store passphrase change' or 'xops store passphrase remove'", flow.ErrAlreadyProtected))
 			}
-			newPass, err := a.newPassphrase(cmd.Context())
-			if err != nil {
-				return passphraseErr(err)
+			if !fresh {
+				if newPass, err = a.acceptableNewPassphrase(cmd.Context()); err != nil {
+					return err
+				}
 			}
 			if err := svc.SetPassphrase(newPass); err != nil {
 				return passphraseErr(a.newPassphraseField(err))
