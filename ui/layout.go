@@ -31,13 +31,15 @@ type layout struct {
 	contentWidth  int
 	headerHeight  int // the header, and a blank row under it where there is room
 	bodyHeight    int // rows between the header and the status line
+	statusHeight  int // 1, or 2 while a message too long for one row shows
 	helpHeight    int
 }
 
 // computeLayout cuts a width×height frame into header (1 row, plus a blank
 // one from roomyHeight rows up), body (side navigation and page), status line
-// (1 row) and help (helpHeight rows).
-func computeLayout(width, height int, nav bool, helpHeight int) layout {
+// (statusRows rows, 1 or 2, when the page keeps minPageRows) and help
+// (helpHeight rows).
+func computeLayout(width, height int, nav bool, helpHeight, statusRows int) layout {
 	l := layout{width: width, height: height, nav: nav}
 	if width < minWidth || height < minHeight {
 		l.tooSmall = true
@@ -48,7 +50,11 @@ func computeLayout(width, height int, nav bool, helpHeight int) layout {
 		l.headerHeight = 2
 	}
 	l.helpHeight = max(1, min(helpHeight, maxHelpRows(height)))
-	l.bodyHeight = height - l.headerHeight - 1 - l.helpHeight
+	l.statusHeight = 1
+	if statusRows > 1 && height-l.headerHeight-2-l.helpHeight >= minPageRows {
+		l.statusHeight = 2
+	}
+	l.bodyHeight = height - l.headerHeight - l.statusHeight - l.helpHeight
 	if nav {
 		// inner + padding + border + margin, as uikit.Styles.Nav draws it
 		l.navWidth = navInnerWidth + 3

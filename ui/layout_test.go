@@ -110,21 +110,21 @@ func TestStatusWidthMatchesTheText(t *testing.T) {
 
 func TestComputeLayout(t *testing.T) {
 	t.Parallel()
-	l := computeLayout(80, 24, true, 1)
+	l := computeLayout(80, 24, true, 1, 1)
 	if l.tooSmall || l.contentWidth != 63 || l.headerHeight != 2 || l.bodyHeight != 20 {
 		t.Fatalf("80x24: %+v", l)
 	}
-	l = computeLayout(60, 16, true, 1)
+	l = computeLayout(60, 16, true, 1, 1)
 	if l.tooSmall || l.contentWidth != 43 || l.headerHeight != 1 || l.bodyHeight != 13 {
 		t.Fatalf("60x16: %+v", l)
 	}
-	if l = computeLayout(80, 24, false, 1); l.contentWidth != 80 {
+	if l = computeLayout(80, 24, false, 1, 1); l.contentWidth != 80 {
 		t.Fatalf("without nav: %+v", l)
 	}
-	if l = computeLayout(60, 16, true, 30); l.bodyHeight < 6 {
+	if l = computeLayout(60, 16, true, 30, 1); l.bodyHeight < 6 {
 		t.Fatalf("full help squeezed the page to %d rows", l.bodyHeight)
 	}
-	if !computeLayout(59, 16, true, 1).tooSmall || !computeLayout(60, 15, true, 1).tooSmall {
+	if !computeLayout(59, 16, true, 1, 1).tooSmall || !computeLayout(60, 15, true, 1, 1).tooSmall {
 		t.Fatal("below 60x16 must be too small")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/ui/uikit"
@@ -162,6 +163,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		m.status.keyPressed() // a start-up warning stays until then
+		m.statusResized()
 		return m, m.handleKey(msg)
 	case navMsg:
 		return m, m.apply(msg.event)
@@ -175,6 +177,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.setStatus(msg.Text, msg.Err)
 	case clearStatusMsg:
 		m.status.clear(msg)
+		m.statusResized()
 		return m, nil
 	case accountsMsg:
 		return m, m.accountsLoaded(msg)
@@ -412,7 +415,32 @@ func (m *Model) changesRead(msg changesMsg) tea.Cmd {
 
 // setStatus shows a status line and starts the timer that clears it.
 func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
-	return m.after(statusTTL, m.status.set(text, isErr))
+	clear := m.status.set(text, isErr)
+	m.statusResized()
+	return m.after(statusTTL, clear)
+}
+
+// statusRows is how many rows the status line wants: two for a message
+// wider than the frame (its end usually says what to do next), else one. A
+// start-up warning keeps to one row: it names Settings for the rest.
+func (m *Model) statusRows() int {
+	if m.status.text == "" || m.status.warn {
+		return 1
+	}
+	if ansi.StringWidth(m.statusText()) > m.lay.width {
+		return 2
+	}
+	return 1
+}
+
+// statusResized lays the frame out again when the status line changed height.
+func (m *Model) statusResized() {
+	if m.lay.width == 0 || m.lay.tooSmall {
+		return
+	}
+	if m.statusRows() != m.lay.statusHeight {
+		m.relayout()
+	}
 }
 
 // syncKeys enables the global keys that do something right now, so the help
@@ -481,7 +509,7 @@ func (m *Model) relayout() {
 	if m.fullHelp {
 		helpHeight = lineCount(m.fullHelpView(m.helpKeys()))
 	}
-	m.lay = computeLayout(m.lay.width, m.lay.height, m.state.ShowsNav(), helpHeight)
+	m.lay = computeLayout(m.lay.width, m.lay.height, m.state.ShowsNav(), helpHeight, m.statusRows())
 	m.help.SetWidth(m.lay.width)
 	for _, p := range []uikit.Screen{m.picker, m.home, m.integrations, m.microsoft, m.settings, m.transient} {
 		if p != nil {

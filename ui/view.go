@@ -43,7 +43,7 @@ func (m *Model) render() string {
 	parts := []string{
 		fit(m.headerView(), l.width, l.headerHeight),
 		fit(body, l.width, l.bodyHeight),
-		fit(m.statusView(), l.width, 1),
+		fit(m.statusView(), l.width, l.statusHeight),
 		fit(m.helpView(), l.width, l.helpHeight),
 	}
 	return strings.Join(parts, "\n")
@@ -140,19 +140,50 @@ func (m *Model) navView() string {
 	return strings.Join(lines, "\n")
 }
 
+// statusText is the status line's text with its mark ("✗ " for an error),
+// unstyled and on one line.
+func (m *Model) statusText() string {
+	// Status text often quotes errors from outside (servers, files).
+	text := safetext.Line(m.status.text)
+	if m.status.err {
+		return "✗ " + text
+	}
+	return text
+}
+
+// statusView is the status line: one row, or two (wrapped) for a message
+// wider than the frame when the layout gave it two.
 func (m *Model) statusView() string {
 	if m.status.text == "" {
 		return ""
 	}
-	// Status text often quotes errors from outside (servers, files).
-	text := safetext.Line(m.status.text)
-	switch {
-	case m.status.err:
-		return m.styles.Bad.Render("✗ " + text)
-	case m.status.warn:
-		return m.styles.Warn.Render(m.warningLine(text)) // nothing failed: no ✗
+	if m.status.warn {
+		// nothing failed: no ✗
+		return m.styles.Warn.Render(m.warningLine(safetext.Line(m.status.text)))
 	}
-	return m.styles.StatusBar.Render(text)
+	text := m.statusText()
+	if m.lay.statusHeight > 1 {
+		rows := strings.Split(wrap(text, m.lay.width), "\n")
+		if len(rows) > 2 {
+			rows = []string{rows[0], strings.Join(rows[1:], " ")}
+		}
+		text = strings.Join(rows, "\n")
+	}
+	style := m.styles.StatusBar
+	if m.status.err {
+		style = m.styles.Bad
+	}
+	return styledRows(style, text)
+}
+
+// styledRows styles each row on its own, so that fit's cut of a long row
+// cannot drop the style's reset.
+func styledRows(style lipgloss.Style, text string) string {
+	rows := strings.Split(text, "\n")
+	for i, r := range rows {
+		rows[i] = style.Render(r)
+	}
+	return strings.Join(rows, "\n")
 }
 
 // warningLine is "! text", cut to the line; the rest is on Settings, and
