@@ -93,8 +93,14 @@ func (ep Endpoints) endpointAdvice(flag, what string) string {
 func checkOverride(flag, raw string) (string, error) {
 	v := strings.TrimSpace(raw)
 	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	switch {
+	case err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque != ""):
 		return "", fmt.Errorf("%s: %q is not an absolute URL; give one like https://login.example.com", flag, raw)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", fmt.Errorf("%s: %q uses %s://, which xops cannot talk to; give an https URL like https://login.example.com", flag, raw, u.Scheme)
+	case u.Hostname() == "":
+		// https://:443 would reach this machine under a name no certificate holds.
+		return "", fmt.Errorf("%s: %q has no host name; give one like https://login.example.com", flag, raw)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%s: %q must not carry a user, query or fragment; give just scheme, host and optional path", flag, raw)

@@ -103,3 +103,21 @@ func TestHTTPClientRefusesCrossHostRedirects(t *testing.T) {
 		t.Error("no overall timeout")
 	}
 }
+
+// Each way an override can be wrong gets its own words: not a URL at all, a
+// scheme xops cannot use, no host name.
+func TestOverrideMessagesSayWhatIsWrong(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"login.example.com":        "is not an absolute URL",
+		"mailto:admin@example.com": "is not an absolute URL",
+		"ftp://login.example.com":  "uses ftp://",
+		"https://":                 "has no host name",
+		"https://:443":             "has no host name",
+	} {
+		_, err := ResolveEndpoints("", raw, "", "")
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "https://login.example.com") {
+			t.Errorf("--authority-host %q: %v, want %q and an example", raw, err, want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -233,9 +232,6 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 		if err := o.resolve(*o.dst); err != nil {
 			return usageErr("%s", fromSource(err, "--"+o.flag, src))
 		}
-		if err := checkHost(src, *o.dst); err != nil {
-			return err
-		}
 	}
 	if !flags.Changed("sandbox") {
 		on, err := envBool(a.env("XOPS_SANDBOX"))
@@ -243,17 +239,6 @@ func (a *app) resolveGlobals(cmd *cobra.Command) error {
 			return usageErr("XOPS_SANDBOX: %v", err)
 		}
 		a.g.sandbox = on
-	}
-	return nil
-}
-
-// checkHost refuses an endpoint URL with a port but no host name
-// (https://:443), which entra.ResolveEndpoints lets through: the requests
-// would go to this machine under a name no certificate holds.
-func checkHost(src, raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err == nil && u.Hostname() == "" {
-		return usageErr("%s: %q has no host name; give one like https://login.example.com", src, raw)
 	}
 	return nil
 }
