@@ -21,6 +21,9 @@ type draftWriter struct {
 	mu     sync.Mutex
 	next   int // the number the next write gets (guarded by the model: Update is single-threaded)
 	done   int // the newest write applied
+	// kept: the newest write asked for (in effect order) puts a draft
+	// rather than deleting it. Read and set from Update only.
+	kept bool
 }
 
 // ticket numbers a write; call it from Update, in effect order.
@@ -51,5 +54,6 @@ func (w *draftWriter) write(n int, data []byte) error {
 // writeCmd writes in a command; the result reports failures only.
 func (w *draftWriter) writeCmd(data []byte) tea.Cmd {
 	n := w.ticket()
+	w.kept = data != nil
 	return func() tea.Msg { return draftWrittenMsg{err: w.write(n, data)} }
 }

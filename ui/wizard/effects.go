@@ -103,6 +103,11 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		m.verify = v
 		return hostVerify(v.Init())
 	case wizard.Leave:
+		if m.drafts.kept {
+			// Say so: esc looks like "cancel", and the resume question
+			// next time would otherwise come as a surprise.
+			return tea.Batch(back, uikit.Status("Progress kept: Link a New Microsoft Account resumes it.", false))
+		}
 		return back
 	case wizard.FinishWizard:
 		text := fmt.Sprintf("Linked %s — not verified yet", safetext.Line(e.Name))
