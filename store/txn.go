@@ -188,6 +188,20 @@ func (s *Store) openError(err error) error {
 // corrupt wraps a problem with the file itself in ErrCorrupt, naming the file
 // and the way out.
 func (s *Store) corrupt(err error) error {
-	return fmt.Errorf("%s cannot be used: %w; run `xops store check --store %s` to see the damage, or restore a backup (`xops store backup` makes one): %w",
-		s.path, err, s.path, ErrCorrupt)
+	return &corruptError{path: s.path, err: err}
 }
+
+// corruptError is a store file xops cannot use. Its message names the file,
+// what is wrong and the ways out, once; it matches ErrCorrupt and the cause.
+type corruptError struct {
+	path string
+	err  error
+}
+
+func (e *corruptError) Error() string {
+	return fmt.Sprintf("%s is damaged and cannot be used: %v; restore a backup made with `xops store backup` (copy it over this file), "+
+		"or move the file aside and xops starts a new, empty store (`xops store check --store %s` lists the damage it can read)",
+		e.path, e.err, e.path)
+}
+
+func (e *corruptError) Unwrap() []error { return []error{e.err, ErrCorrupt} }
