@@ -241,7 +241,7 @@ func sayDeviceCode(p *prompter, dc entra.DeviceCodePrompt) {
 	p.say("%s", code)
 	p.say("(spelled out: %s)", strings.Join(strings.Split(code, ""), " "))
 	if !dc.ExpiresAt.IsZero() {
-		p.say("The code works until %s. Waiting for you to sign in…", dc.ExpiresAt.Local().Format(time.Kitchen))
+		p.say("The code works until %s. Waiting for you to sign in…", codeDeadline(dc.ExpiresAt, time.Now()))
 	} else {
 		p.say("Waiting for you to sign in…")
 	}

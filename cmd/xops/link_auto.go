@@ -128,8 +128,23 @@ func (a *app) showDeviceCode(p entra.DeviceCodePrompt) {
 	fmt.Fprintf(a.stderr, "To sign in as an admin, open %s on any device and enter the code %s\n",
 		oneLine(p.VerificationURL), oneLine(p.UserCode))
 	if !p.ExpiresAt.IsZero() {
-		fmt.Fprintf(a.stderr, "(the code works until %s; waiting for you to finish…)\n", p.ExpiresAt.Local().Format(time.Kitchen))
+		fmt.Fprintf(a.stderr, "(the code works until %s; waiting for you to finish…)\n", codeDeadline(p.ExpiresAt, a.now()))
 	}
+}
+
+// codeDeadline is when a sign-in code stops working, as the admin reads it
+// on a jump host whose clock zone may not be theirs: the time with its zone,
+// and how long that is from now ("03:51 UTC, in 15 minutes").
+func codeDeadline(at, now time.Time) string {
+	left := at.Sub(now).Round(time.Minute)
+	when := at.Local().Format("15:04 MST")
+	switch {
+	case left >= 2*time.Minute:
+		return fmt.Sprintf("%s, in %d minutes", when, int(left.Minutes()))
+	case left > 0:
+		return when + ", in about a minute"
+	}
+	return when
 }
 
 // showSetupEvent reports each step of the automatic setup as it ends.
