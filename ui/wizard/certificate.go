@@ -131,8 +131,8 @@ func (c *certView) keys(st wizard.State) keyList {
 	case c.editing():
 		return keyList{c.k.Done, c.k.Cancel}
 	}
-	c.k.ScrollDown.SetEnabled(c.pem.canScroll())
-	c.k.ScrollUp.SetEnabled(c.pem.canScroll())
+	c.k.ScrollDown.SetEnabled(c.pem.canScrollDown())
+	c.k.ScrollUp.SetEnabled(c.pem.canScrollUp())
 	return keyList{c.k.Save, c.k.Edit, c.k.Copy, c.k.Continue, c.k.ScrollDown, c.k.ScrollUp, c.k.Back}
 }
 

@@ -81,8 +81,8 @@ func (c *checklistView) keys(st wizard.State, sandbox bool) keyList {
 		return keyList{c.k.Answer.Yes, c.k.Answer.No}
 	}
 	c.k.Sandbox.SetEnabled(sandbox)
-	c.k.ScrollDown.SetEnabled(c.detail.canScroll())
-	c.k.ScrollUp.SetEnabled(c.detail.canScroll())
+	c.k.ScrollDown.SetEnabled(c.detail.canScrollDown())
+	c.k.ScrollUp.SetEnabled(c.detail.canScrollUp())
 	// Sent back here by verification (f), enter verifies again; the line
 	// above the steps says so too.
 	c.k.Continue.SetHelp("enter", "continue")

@@ -116,6 +116,15 @@ func (sc *scroller) clamp() {
 // canScroll reports whether there is more than fits.
 func (sc *scroller) canScroll() bool { return len(sc.lines) > sc.height }
 
+// canScrollDown reports whether lines are hidden below: the help bar offers
+// pgdn only then (at the end it would do nothing).
+func (sc *scroller) canScrollDown() bool {
+	return sc.canScroll() && sc.offset+sc.rows() < len(sc.lines)
+}
+
+// canScrollUp reports whether lines are hidden above.
+func (sc *scroller) canScrollUp() bool { return sc.canScroll() && sc.offset > 0 }
+
 // rows is how many lines of content show: one less than the height when a
 // scroll hint takes the last line.
 func (sc *scroller) rows() int {

@@ -36,8 +36,8 @@ func newUploadView() uploadView {
 
 func (u *uploadView) keys(sandbox, done bool) keyList {
 	u.k.Sandbox.SetEnabled(sandbox && !done)
-	u.k.ScrollDown.SetEnabled(u.detail.canScroll())
-	u.k.ScrollUp.SetEnabled(u.detail.canScroll())
+	u.k.ScrollDown.SetEnabled(u.detail.canScrollDown())
+	u.k.ScrollUp.SetEnabled(u.detail.canScrollUp())
 	return keyList{u.k.Continue, u.k.Sandbox, u.k.ScrollDown, u.k.ScrollUp, u.k.Back}
 }
 

@@ -45,3 +45,27 @@ func TestUploadPageBeforeSavingSaysNoFile(t *testing.T) {
 		}
 	}
 }
+
+// The help bar offers pgdn only while there is more below and pgup only
+// once there is something above: at the end of the upload page, "pgdn more"
+// would be a key that does nothing.
+func TestUploadScrollKeysOnlyWhenTheyMove(t *testing.T) {
+	t.Parallel()
+	h, _, _ := newTestWizard(t, 60, 16)
+	toCertificate(h, "contoso")
+	h.press("enter")
+	h.view() // the page lays out its text as it draws, before the help bar
+	if got := shortHelp(h.m); !strings.Contains(got, "pgdn more") || strings.Contains(got, "pgup") {
+		t.Errorf("at the top: help %q", got)
+	}
+	for range 20 {
+		h.press("pgdown")
+		h.view()
+	}
+	if !shows(h, "▲ end") {
+		t.Fatalf("not at the end:\n%s", h.view())
+	}
+	if got := shortHelp(h.m); strings.Contains(got, "pgdn") || !strings.Contains(got, "pgup back up") {
+		t.Errorf("at the end: help %q", got)
+	}
+}
