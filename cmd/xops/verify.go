@@ -13,18 +13,33 @@ import (
 func (a *app) verifyCmd() *cobra.Command {
 	var (
 		asJSON bool
+		all    bool
 		wait   time.Duration
 	)
 	c := &cobra.Command{
-		Use:   "verify NAME",
+		Use:   "verify (NAME | --all)",
 		Short: "Check, live against Microsoft, that every setup step of an account was done right",
 		Long: "Runs every check (certificate-local, tenant, organization, app, certificate,\n" +
 			"exchange-permission, global-reader, exchange) and names the checklist step to fix when\n" +
-			"one fails. Exit 0 when all pass, 1 when any fails. Progress goes to stderr.",
-		Args: exactArgs("NAME"),
+			"one fails. Exit 0 when all pass, 1 when any fails. Progress goes to stderr.\n\n" +
+			"--all verifies every linked account (a few at a time), prints a line for each that\n" +
+			"passed and the failing checks of each that did not, then a summary; with --json, an\n" +
+			"array of the reports, one per line. Exit 0 only when every account passed.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if all {
+				if len(args) > 0 {
+					return usageErr("--all verifies every account: give either NAME or --all, not both")
+				}
+				return nil
+			}
+			return exactArgs("NAME")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if wait < 0 {
 				return usageErr("--wait: %s is negative; give a duration such as 30s or 2m", wait)
+			}
+			if all {
+				return a.verifyAll(cmd, wait, asJSON)
 			}
 			if err := a.requireStore(args[0]); err != nil {
 				return err // never creates the store (nor starts the sandbox) for a name it cannot hold
@@ -36,7 +51,8 @@ func (a *app) verifyCmd() *cobra.Command {
 			return a.verifyAndPrint(cmd, svc, args[0], wait, asJSON)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object (with --all, an array of them)")
+	c.Flags().BoolVar(&all, "all", false, "verify every linked account")
 	c.Flags().DurationVar(&wait, "wait", 0, "retry failing checks with backoff for up to this long (e.g. 2m): Entra takes a while to propagate")
 	return c
 }

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xops/xops/entra"
+	"github.com/xops/xops/store"
+)
+
+// verifyAllAtOnce is how many accounts `verify --all` checks at the same
+// time: enough to make a long list quick, few enough that Entra does not
+// throttle the machine.
+const verifyAllAtOnce = 4
+
+// verifyOutcome is one account's verification under --all: its report, or
+// why it could not run.
+type verifyOutcome struct {
+	name   string
+	report entra.Report
+	err    error
+}
+
+// verifyAll verifies every linked account, a few at a time, and prints each
+// outcome in name order as soon as it and those before it are in: a line for
+// each that passed, the failing checks of each that did not, then a count
+// (stderr). Each outcome is stored on its account, as verify NAME does. Exit 0
+// only when every account passed; a missing or wrong passphrase stops it all
+// (exit 2).
+func (a *app) verifyAll(cmd *cobra.Command, wait time.Duration, asJSON bool) error {
+	st, err := a.openExistingStore()
+	if errors.Is(err, store.ErrNoStore) {
+		return a.noAccountsToVerify(asJSON, fmt.Sprintf(" (there is no store at %s)", oneLine(a.stPath)))
+	}
+	if err != nil {
+		return err
+	}
+	accounts, bad, err := st.AccountSummaries()
+	if err != nil {
+		return failedErr(fmt.Errorf("read the accounts in %s: %w", a.stPath, err))
+	}
+	if len(accounts) == 0 {
+		if err := a.noAccountsToVerify(asJSON, ""); err != nil {
+			return err
+		}
+		return a.badRecords(bad)
+	}
+	svc, err := a.service()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancelCause(cmd.Context())
+	defer cancel(nil)
+	what := accountCount(len(accounts))
+	if len(accounts) > 1 {
+		what += fmt.Sprintf(", %d at a time", min(len(accounts), verifyAllAtOnce))
+	}
+	if wait > 0 {
+		fmt.Fprintf(a.stderr, "Verifying %s, retrying failing checks for up to %s each…\n", what, wait)
+	} else {
+		fmt.Fprintf(a.stderr, "Verifying %s…\n", what)
+	}
+	outcomes := make([]verifyOutcome, len(accounts))
+	done := make([]chan struct{}, len(accounts))
+	slots := make(chan struct{}, verifyAllAtOnce)
+	for i, acc := range accounts {
+		done[i] = make(chan struct{})
+		go func() {
+			defer close(done[i])
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			o := verifyOutcome{name: acc.Name}
+			if err := context.Cause(ctx); err != nil {
+				o.err = err
+			} else {
+				o.report, o.err = svc.Verify(ctx, acc.Name, wait, nil)
+			}
+			if o.err != nil && isPassphraseProblem(o.err) {
+				cancel(o.err) // every other account needs the same key protection
+			}
+			outcomes[i] = o
+		}()
+	}
+	out := newReportWriter(a.stdout, asJSON)
+	passed, failed := 0, 0
+	for i := range accounts {
+		<-done[i]
+		o := outcomes[i]
+		if cause := context.Cause(ctx); cause != nil && isPassphraseProblem(cause) {
+			continue // reported once, below
+		}
+		if o.err == nil && o.report.OK {
+			passed++
+		} else {
+			failed++
+		}
+		if err := out.write(a, o); err != nil {
+			return failedErr(err)
+		}
+	}
+	if cause := context.Cause(ctx); cause != nil && isPassphraseProblem(cause) {
+		return classify(cause)
+	}
+	if err := out.close(); err != nil {
+		return failedErr(err)
+	}
+	fmt.Fprintf(a.stderr, "%s: %d verified, %d failed\n", accountCount(len(accounts)), passed, failed)
+	if err := a.badRecords(bad); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return checksFailed()
+	}
+	return nil
+}
+
+// accountCount is "1 account" or "N accounts".
+func accountCount(n int) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return fmt.Sprintf("%d accounts", n)
+}
+
+// noAccountsToVerify is --all's answer when nothing is linked: not a failure.
+func (a *app) noAccountsToVerify(asJSON bool, where string) error {
+	if asJSON {
+		if _, err := io.WriteString(a.stdout, "[]\n"); err != nil {
+			return failedErr(err)
+		}
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "No accounts linked yet%s, so there is nothing to verify. %s\n", where, linkHint)
+	return nil
+}
+
+// reportWriter prints --all's outcomes: for people, one line per account
+// that passed and the failing checks of one that did not; as JSON, an array
+// with one compact report per line (an account that could not be verified
+// is {"account":…,"ok":false,"error":…}).
+type reportWriter struct {
+	w      *bufio.Writer
+	asJSON bool
+	n      int
+}
+
+func newReportWriter(w io.Writer, asJSON bool) *reportWriter {
+	return &reportWriter{w: bufio.NewWriter(w), asJSON: asJSON}
+}
+
+func (rw *reportWriter) write(a *app, o verifyOutcome) error {
+	defer func() { rw.n++ }()
+	if rw.asJSON {
+		sep := ",\n"
+		if rw.n == 0 {
+			sep = "[\n"
+		}
+		var v any = o.report
+		if o.err != nil {
+			v = struct {
+				Account string `json:"account"`
+				OK      bool   `json:"ok"`
+				Error   string `json:"error"`
+			}{o.name, false, oneLine(message(o.err))}
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("write JSON: %w", err)
+		}
+		rw.w.WriteString(sep)
+		rw.w.Write(b)
+		return rw.w.Flush()
+	}
+	name := oneLine(o.name)
+	switch {
+	case o.err != nil:
+		fmt.Fprintf(rw.w, "✗ %s: could not verify: %s\n", name, oneLine(message(o.err)))
+	case o.report.OK:
+		fmt.Fprintf(rw.w, "✓ %s: verified, every check passed\n", name)
+	default:
+		if o.report.FailedStep != "" {
+			fmt.Fprintf(rw.w, "✗ %s: failed at step %s\n", name, stepRef(o.report.FailedStep))
+		} else {
+			fmt.Fprintf(rw.w, "✗ %s: failed, no checklist step is at fault (its status was left as it was)\n", name)
+		}
+		for _, c := range o.report.Checks {
+			if c.OK || c.Skipped {
+				continue
+			}
+			fmt.Fprintf(rw.w, "    %s\n", checkLine(string(c.ID), false, false, c.Message))
+			if c.Hint != "" {
+				fmt.Fprintf(rw.w, "      %s\n", oneLine(c.Hint))
+			}
+		}
+	}
+	return rw.w.Flush()
+}
+
+func (rw *reportWriter) close() error {
+	if !rw.asJSON {
+		return nil
+	}
+	if rw.n == 0 {
+		rw.w.WriteString("[]\n")
+	} else {
+		rw.w.WriteString("\n]\n")
+	}
+	return rw.w.Flush()
+}
