@@ -1,11 +1,14 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/entra"
+	"github.com/xops/xops/entra/sandbox"
 	"github.com/xops/xops/flow/wizard"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/ui/uikit"
@@ -75,7 +78,14 @@ func (m *Model) sandboxDo(step entra.Step) tea.Cmd {
 func (m *Model) sandboxDone(msg sandboxDoneMsg) tea.Cmd {
 	m.working = ""
 	if msg.err != nil {
-		return m.sandboxSays("Sandbox: "+safetext.Line(msg.err.Error()), true)
+		// The sandbox's errors start "sandbox: ": say it once.
+		text := "Sandbox: " + strings.TrimPrefix(safetext.Line(msg.err.Error()), "sandbox: ")
+		if errors.Is(msg.err, sandbox.ErrNoSuchApp) {
+			// The App ID came from the form (typed, or kept from an
+			// earlier run): that is where to fix it.
+			text += ". Check the App (client) ID on the Account details page (2/7)."
+		}
+		return m.sandboxSays(text, true)
 	}
 	if msg.appID == "" && msg.step == entra.StepRegisterApp {
 		return m.sandboxSays("Sandbox: the app was registered but no App ID came back.", true)
