@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/xops/xops/ui/uikit"
 )
 
 // The smallest frame every page is designed to read at.
@@ -104,51 +106,13 @@ func fit(s string, width, height int) string {
 // flags like --store and IDs must never be split at their hyphens. A word
 // wider than the line is cut hard.
 func wrap(text string, width int) string {
-	return hangingWrap(text, width, "")
+	return uikit.Wrap(text, width, "")
 }
 
 // hangingWrap is wrap with continuation lines indented by indent (for
 // numbered lists).
 func hangingWrap(text string, width int, indent string) string {
-	if width <= 0 {
-		return text
-	}
-	if ansi.StringWidth(indent) >= width {
-		indent = ""
-	}
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		line, lineW := "", 0
-		flush := func() {
-			out = append(out, line)
-			line, lineW = indent, ansi.StringWidth(indent)
-		}
-		first := true
-		for _, word := range strings.Fields(para) {
-			ww := ansi.StringWidth(word)
-			switch {
-			case first:
-				line, lineW, first = word, ww, false
-			case lineW+1+ww <= width:
-				line += " " + word
-				lineW += 1 + ww
-			default:
-				flush()
-				line += word
-				lineW += ww
-			}
-			for lineW > width { // a word wider than the line
-				cut := ansi.Truncate(line, width, "")
-				rest := strings.TrimPrefix(line, cut)
-				line = cut
-				flush()
-				line += rest
-				lineW = ansi.StringWidth(line)
-			}
-		}
-		out = append(out, line)
-	}
-	return strings.Join(out, "\n")
+	return uikit.Wrap(text, width, indent)
 }
 
 // truncate cuts s to width cells with an ellipsis.

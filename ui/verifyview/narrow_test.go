@@ -78,3 +78,30 @@ func TestFailureAtWizardSizeShowsTheStepToFix(t *testing.T) {
 	h.wantView("✗ Exchange.ManageAsApp granted", "Step to fix: 3. Grant admin consent",
 		"✗ Fix step 3, then retry.", "Retrying in 15s: Entra can be slow.")
 }
+
+// TestIDsAreNotSplitAtHyphens: a check's message names App and tenant IDs
+// that the admin compares with the portal's; wrapped at their hyphens
+// ("f08aab8f-" / "8168-…") they cannot be read or copied whole. Lines break
+// at spaces; only a word wider than the line is cut.
+func TestIDsAreNotSplitAtHyphens(t *testing.T) {
+	t.Parallel()
+	const app, tenant = "f08aab8f-8168-46ce-ad94-4b0923457c81", "8f3c2a51-6d0e-4b7a-9c1f-2e4d5a6b7c80"
+	msg := "Entra has no app with Application (client) ID " + app + " in tenant " + tenant +
+		"; if it exists, copy its ID — not the Object ID (step copy-ids)"
+	for _, width := range []int{44, 63, 80} {
+		m := New(Deps{Account: "contoso", Verifier: newFake()})
+		m.SetSize(width, 20)
+		rows := m.render(m.styles.Muted, "      ", msg)
+		joined := ansi.Strip(strings.Join(rows, "\n"))
+		for _, id := range []string{app, tenant, "copy-ids"} {
+			if !strings.Contains(joined, id) {
+				t.Errorf("%d columns: %s split:\n%s", width, id, joined)
+			}
+		}
+		for _, r := range rows {
+			if w := ansi.StringWidth(r); w > width {
+				t.Errorf("%d columns: row %d wide: %q", width, w, r)
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/internal/safetext"
+	"github.com/xops/xops/ui/uikit"
 )
 
 // Layout constants: the checks sit two columns in, their details under
@@ -287,12 +288,14 @@ func (m *Model) scrollToFailure() {
 }
 
 // render cleans text that may have come from a server, wraps it to the
-// screen's width after indent, and styles each line.
+// screen's width after indent, and styles each line. Lines break at spaces
+// only: IDs and thumbprints are compared with the portal's and must not be
+// split at their hyphens; a word wider than the line is cut.
 func (m *Model) render(st lipgloss.Style, indent, s string) []string {
 	width := max(m.width-ansi.StringWidth(indent), minWrap)
 	var out []string
 	for _, para := range strings.Split(text(s), "\n") {
-		for _, l := range strings.Split(ansi.Wrap(para, width, " -/"), "\n") {
+		for _, l := range strings.Split(uikit.Wrap(para, width, ""), "\n") {
 			out = append(out, indent+st.Render(strings.TrimRight(l, " ")))
 		}
 	}
