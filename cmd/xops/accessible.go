@@ -60,6 +60,10 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 		return err
 	}
 	p := &prompter{ctx: cmd.Context(), a: a, w: a.stdout, tty: a.terminal(a.stdin)}
+	// The last answer, from a pipe, left its prompt's line open: the output
+	// ends with a line break, and the error the run ends with (on stderr,
+	// the same screen) starts on a line of its own.
+	defer p.endLine()
 	p.say("xops %s, plain prompts (accessible mode). Store: %s", versionString(), oneLine(a.stPath))
 	if a.sb != nil {
 		p.say("Sandbox: a simulated tenant on this machine; nothing reaches Microsoft.")

@@ -138,7 +138,8 @@ func (a *app) accessibleAuto(p *prompter, svc *flow.Service, resume *flow.AutoPr
 		case a.stoppedBy(err) != nil:
 			return &autoStopped{cause: a.stoppedBy(err), name: name}
 		default:
-			p.say("✗ The automatic setup stopped: %s", oneLine(err.Error()))
+			// Said once, by the error the run ends with (stderr): a screen
+			// reader would read it twice if it were also said here.
 			return classify(err)
 		}
 	}
@@ -253,6 +254,7 @@ func (a *app) unlockKeys(p *prompter, svc *flow.Service) error {
 	if svc.KeysUnlocked() {
 		return nil
 	}
+	p.endLine() // the prompt (stderr) or its refusal starts on a line of its own
 	ask := a.passphraseProvider()
 	for {
 		pass, err := ask(p.ctx)
