@@ -124,9 +124,9 @@ func exportPath(name, path string, overwrite bool) (string, error) {
 }
 
 // writeFile0600 writes data to path, mode 0600 (a PFX holds the key). It
-// writes a temporary file beside it and renames it, so a failure never
-// leaves half a file; without overwrite a file that appeared meanwhile is
-// not replaced.
+// writes a temporary file beside it, syncs it and renames it, so a failure
+// or a crash never leaves half a file; without overwrite a file that
+// appeared meanwhile is not replaced.
 func writeFile0600(path string, data []byte, overwrite bool) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".xops-export-*")
@@ -143,6 +143,12 @@ func writeFile0600(path string, data []byte, overwrite bool) error {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// On disk before it has its name: otherwise a crash soon after can
+	// leave path naming an empty or partly written file.
+	if err := syncFile(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -154,13 +160,19 @@ func writeFile0600(path string, data []byte, overwrite bool) error {
 			}
 			return fmt.Errorf("write %s: %w", path, err)
 		}
-		return nil
-	}
-	if err := os.Rename(name, path); err != nil {
+	} else if err := os.Rename(name, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil { // the new name, durable too
+		_ = d.Sync()
+		_ = d.Close()
 	}
 	return nil
 }
+
+// syncFile flushes a file to disk; a variable so a test can make it fail as
+// a dying disk does.
+var syncFile = (*os.File).Sync
 
 // ExchangeEnvironment is Connect-ExchangeOnline's -ExchangeEnvironmentName
 // for a national cloud; "" for the global cloud, which needs none.
