@@ -99,7 +99,7 @@ func (m *Model) effect(eff wizard.Effect) tea.Cmd {
 		// enter ends the wizard with the result (Home says how it went).
 		v := verifyview.New(verifyview.Deps{Verifier: m.d.Verifier, Account: m.st.Form.Name, Now: m.d.Now, Continue: "finish"})
 		v.SetStyles(m.styles)
-		v.SetSize(m.width, max(m.height-2, 1))
+		v.SetSize(m.width, max(m.height-1, 1)) // under the one-line header
 		m.verify = v
 		return hostVerify(v.Init())
 	case wizard.Leave:

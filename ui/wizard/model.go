@@ -143,7 +143,7 @@ func (m *Model) SetSize(width, height int) {
 		m.form.setSize(width, height)
 	}
 	if m.verify != nil {
-		m.verify.SetSize(width, height-2)
+		m.verify.SetSize(width, height-1) // under the one-line header
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/ui/verifyview"
 )
 
 // The upload page does not send the admin looking for a file xops never
@@ -67,5 +68,27 @@ func TestUploadScrollKeysOnlyWhenTheyMove(t *testing.T) {
 	}
 	if got := shortHelp(h.m); strings.Contains(got, "pgdn") || !strings.Contains(got, "pgup back up") {
 		t.Errorf("at the end: help %q", got)
+	}
+}
+
+// The verification page gives the checks every row under the wizard's
+// one-line header: at 60×16 (43×13 beside the navigation) a row left blank
+// at the bottom is a check the admin has to scroll to.
+func TestVerifyPageUsesEveryRow(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, Verifier: &scriptedVerifier{}}, 43, 13)
+	toCertificate(h, "contoso")
+	h.press("enter", "enter")
+	h.pump(func() bool {
+		return h.m.st.Step == wizard.StepVerify && h.m.verify != nil && !h.m.verify.(*verifyview.Model).Running()
+	})
+	rows := strings.Split(h.view(), "\n")
+	if len(rows) != 13 || strings.TrimSpace(rows[len(rows)-1]) == "" {
+		t.Errorf("%d rows, the last %q:\n%s", len(rows), rows[len(rows)-1], h.view())
+	}
+	h.m.SetSize(43, 14) // and after a resize
+	if rows := strings.Split(h.view(), "\n"); len(rows) != 14 || strings.TrimSpace(rows[len(rows)-1]) == "" {
+		t.Errorf("after a resize: %d rows:\n%s", len(rows), h.view())
 	}
 }
