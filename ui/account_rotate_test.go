@@ -325,3 +325,22 @@ func TestRotateVerifyFailureNamesTheStep(t *testing.T) {
 	hs.keys("enter", "enter")
 	hs.mustShow("✗ Entra does not accept the new certificate yet: check step 6", "(Upload the certificate) and the thumbprint, then verify again.")
 }
+
+// The file path wears the "›" of a field being typed in only while it is
+// (e); otherwise it reads as a value, as the export form's other fields do.
+func TestRotatePathMarkedOnlyWhileEdited(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 40)
+	startRotation(hs)
+	hs.mustShow("  ./contoso-new.cer")
+	hs.mustNotShow("› ./contoso-new.cer")
+	hs.keys("e")
+	hs.mustShow("› ./contoso-new.cer")
+	hs.keys("esc")
+	hs.mustNotShow("› ./contoso-new.cer")
+	hs.keys("enter") // the upload page shows the unsaved path too
+	hs.mustShow("Upload the new certificate", "  ./contoso-new.cer")
+	hs.mustNotShow("› ./contoso-new.cer")
+}

@@ -263,7 +263,7 @@ func (p *rotateScreen) lines() []string {
 		add("")
 		code("New thumbprint ", p.newCred.Thumbprint)
 		code("Still in use   ", p.oldCred.Thumbprint)
-		add("", s.Muted.Render("File"), p.path.View())
+		add("", s.Muted.Render("File"), p.pathView())
 		add(p.fileLines(w)...)
 		add("")
 		add(strings.Split(fitPEM(p.pem, w), "\n")...)
@@ -305,7 +305,7 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	if p.saved != "" {
 		add(labeledAt(s.Muted.Render("File"), safetext.Line(p.saved), w, rotateCol)...)
 	} else {
-		add("", s.Muted.Render("File"), p.path.View())
+		add("", s.Muted.Render("File"), p.pathView())
 		add(p.fileLines(w)...)
 	}
 	add("")
@@ -335,6 +335,15 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	add("")
 	add(styled(s.Muted, wrap("Entra shows the thumbprint in the Certificates list: it must match the one above.", w))...)
 	return out
+}
+
+// pathView is the file path: a field with its "›" while e edits it, else a
+// value (the marker would invite typing that goes nowhere).
+func (p *rotateScreen) pathView() string {
+	if p.path.Focused() {
+		return p.path.View()
+	}
+	return "  " + safetext.Line(p.path.Value())
 }
 
 // fileLines say whether the new certificate is saved, as the link wizard's
