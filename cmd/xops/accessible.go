@@ -80,6 +80,8 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 		return failedErr(fmt.Errorf("interrupted; %s", kept.kept(svc)))
 	case errors.As(err, &kept):
 		return kept.cause
+	case errors.As(err, &stopped) && p.stopSignal() != "":
+		return failedErr(fmt.Errorf("%s; %s", stoppedBy(p.stopSignal()), stopped.kept(svc)))
 	case errors.As(err, &stopped) && errors.Is(err, errInputEnded):
 		return usageErr("input ended; %s", stopped.kept(svc))
 	case errors.As(err, &stopped) && errors.Is(err, errInterrupted):

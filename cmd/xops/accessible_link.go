@@ -43,7 +43,9 @@ type linkSession struct {
 	// filled with what it learned, and its key (autoCred, made for autoName
 	// with autoDays) is reused unless the form changes what it was made
 	// with. The automatic run's draft and key stay until the account is
-	// saved, so a session stopped before that leaves the run resumable.
+	// saved, so a session the admin stops before that leaves the run
+	// resumable; one the system stops (a signal) becomes the wizard's draft
+	// instead, with what the guided part did (keepHandoverOnSignal).
 	fromAuto bool
 	autoCred store.Credential
 	autoName string
@@ -115,6 +117,15 @@ func (a *app) runSession(p *prompter, svc *flow.Service, init func(*linkSession)
 		}
 	}
 	if err != nil && !s.saved && s.fromAuto {
+		// Taken over from an automatic run and stopped by the system: the
+		// guided part becomes the draft, in place of the run's progress.
+		sig, kept, kerr := s.keepHandoverOnSignal()
+		if kept {
+			return &draftKept{cause: err, signal: sig}
+		}
+		if kerr != nil {
+			err = errors.Join(err, kerr)
+		}
 		if derr := s.discard(); derr != nil {
 			return errors.Join(err, derr)
 		}

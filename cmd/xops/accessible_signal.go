@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"syscall"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/flow/wizard"
 )
 
 // A guided link stopped by the system, not by the admin — the SSH session
@@ -63,6 +65,40 @@ func (s *linkSession) keepOnSignal() (sig string, kept bool, err error) {
 		s.draft = false
 		return sig, false, err
 	}
+	return sig, true, nil
+}
+
+// keepHandoverOnSignal keeps a guided link that took over from an
+// automatic run, stopped by a signal, as the wizard's draft, as
+// keepOnSignal keeps a new one: the steps the run did and those ticked
+// since, the form, the key (the run's, unless the form made a new one) and
+// the certificate file. The draft then holds everything the run's progress
+// did, so that goes (and the run's key, when the draft names another), as
+// the TUI's switch to the guided path does: the next start offers the
+// guided link alone. kept is false when the stop was not a signal's, and
+// err says why the draft could not be written (the run's progress then
+// stays, as for ctrl+d).
+func (s *linkSession) keepHandoverOnSignal() (sig string, kept bool, err error) {
+	sig = s.p.stopSignal()
+	if sig == "" {
+		return sig, false, nil
+	}
+	if c := s.autoCred; s.cred == nil && c.ID != "" && (s.sc.ID == "" || s.sc.ID == c.ID) {
+		s.sc = c
+		s.cred = &wizard.Credential{ID: c.ID, Thumbprint: c.Thumbprint, KeySize: c.KeySize, NotBefore: c.NotBefore,
+			NotAfter: c.NotAfter, Created: c.Created, MadeFor: s.autoName, CertDays: s.autoDays}
+	}
+	if s.keyMade && s.at.Number() < wizard.StepUpload.Number() {
+		// A key of this session's: the app holds the run's certificate, not
+		// its own, until the upload page says otherwise.
+		s.done[entra.StepUploadCertificate] = false
+	}
+	s.draft = true
+	if err := s.keep(); err != nil {
+		s.draft = false
+		return sig, false, err
+	}
+	s.dropAutoRun()
 	return sig, true, nil
 }
 
