@@ -51,6 +51,9 @@ func (s *Store) CreateAccounts(batch []NewAccount) error {
 				}
 				if old := keys.Get([]byte(credID)); old != nil && !bytes.Equal(old, raw) {
 					replaced = true
+					if err := markScrub(tx); err != nil {
+						return err
+					}
 				}
 				if err := keys.Put([]byte(credID), raw); err != nil {
 					return fmt.Errorf("writing the key of credential %s: %w", credID, err)

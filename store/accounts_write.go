@@ -258,6 +258,9 @@ func deleteKeys(tx *bolt.Tx, creds []Credential) error {
 			return fmt.Errorf("deleting the key of credential %s: %w", c.ID, err)
 		}
 	}
+	if len(creds) > 0 {
+		return markScrub(tx)
+	}
 	return nil
 }
 

@@ -53,6 +53,9 @@ func (s *Store) PutKeyIf(credID string, km KeyMaterial, expect map[string][]byte
 		keys := tx.Bucket(bucketKeys)
 		if old := keys.Get([]byte(credID)); old != nil && !bytes.Equal(old, raw) {
 			replaced = true
+			if err := markScrub(tx); err != nil {
+				return err
+			}
 		}
 		if err := keys.Put([]byte(credID), raw); err != nil {
 			return fmt.Errorf("writing the key of credential %s: %w", credID, err)
@@ -109,6 +112,9 @@ func (s *Store) DeleteKey(credID string) error {
 		if err := keys.Delete([]byte(credID)); err != nil {
 			return fmt.Errorf("deleting the key of credential %s: %w", credID, err)
 		}
+		if removed {
+			return markScrub(tx)
+		}
 		return nil
 	})
 	if err != nil || !removed {
@@ -142,9 +148,13 @@ func keyOwner(tx *bolt.Tx, credID string) (string, bool) {
 // RewriteKeys passes every stored key through fn and writes the results back
 // in one transaction, together with the given settings: setting, changing
 // or removing the passphrase re-encrypts all keys or none. If fn fails for
-// any key, nothing is written and the error is returned wrapped.
+// any key, nothing is written and the error is returned wrapped. The pages
+// the old forms were in are zeroed right after, as RewriteKeysIf does.
 func (s *Store) RewriteKeys(fn func(credID string, km KeyMaterial) (KeyMaterial, error), settings map[string][]byte) error {
-	return s.update(func(tx *bolt.Tx) error { return rewriteKeysTx(tx, fn, settings) })
+	if err := s.update(func(tx *bolt.Tx) error { return rewriteKeysTx(tx, fn, settings) }); err != nil {
+		return err
+	}
+	return s.scrubAfterRemoval("the old form of the rewritten keys")
 }
 
 // KeyRewrite is a RewriteKeys that also checks settings and appends an audit
@@ -231,6 +241,12 @@ func rewriteKeysTx(tx *bolt.Tx, fn func(credID string, km KeyMaterial) (KeyMater
 	for _, r := range out {
 		if err := keys.Put(r.id, r.raw); err != nil {
 			return fmt.Errorf("writing the key of credential %s: %w", r.id, err)
+		}
+	}
+	if len(out) > 0 {
+		// The old forms (plain keys, when a passphrase is set) are in freed pages now.
+		if err := markScrub(tx); err != nil {
+			return err
 		}
 	}
 	if err := putSettings(tx, settings); err != nil {

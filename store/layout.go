@@ -27,6 +27,11 @@ var (
 	metaSchema = []byte("schema")
 	// metaGeneration holds a big-endian uint64 bumped by every write.
 	metaGeneration = []byte("generation")
+	// metaScrubPending is set by the transaction that removes or replaces
+	// key material and deleted by the scrub that zeroes the pages it freed
+	// (ScrubFreePages). Set at Open, it means an xops was stopped between
+	// the two: Open finishes the scrub.
+	metaScrubPending = []byte("scrub-pending")
 )
 
 // initLayout makes the buckets of a new store and stamps its schema version.

@@ -84,6 +84,11 @@ func (s *Store) PruneOrphanKeys(judge func(o OrphanKey, drafts map[string][]byte
 				return fmt.Errorf("deleting the key of credential %s: %w", id, err)
 			}
 		}
+		if len(drop) > 0 {
+			if err := markScrub(tx); err != nil {
+				return err
+			}
+		}
 		sort.Strings(drop)
 		rep.Removed = append(rep.Removed, drop...)
 		return nil

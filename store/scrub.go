@@ -130,15 +130,44 @@ func freelistIDs(f *os.File, tx *bolt.Tx, pageSize int) (ids []int, ok bool) {
 }
 
 // ScrubFreePages zeroes the file's free pages (see scrubFreePages) and
-// returns how many held data. It changes no record, so the generation stays.
+// returns how many held data. It changes no record, so the generation
+// stays; it clears the mark a removal of key material left (markScrub).
 func (s *Store) ScrubFreePages() (int, error) {
 	var n int
 	err := s.run(txScrub, func(tx *bolt.Tx) error {
 		var err error
-		n, err = scrubFreePages(tx)
-		return err
+		if n, err = scrubFreePages(tx); err != nil {
+			return err
+		}
+		// The pages this delete frees hold the mark and counters, no key.
+		if meta := tx.Bucket(bucketMeta); meta.Get(metaScrubPending) != nil {
+			return meta.Delete(metaScrubPending)
+		}
+		return nil
 	})
 	return n, err
+}
+
+// markScrub notes, in the transaction that removes or replaces key
+// material, that the pages it frees are still to be zeroed. A process
+// killed before its scrub (scrubAfterRemoval) then leaves the mark, and the
+// next Open of the store finishes the job: a key deleted, or encrypted by a
+// new passphrase, never stays readable in the file for want of a scrub.
+func markScrub(tx *bolt.Tx) error {
+	if err := tx.Bucket(bucketMeta).Put(metaScrubPending, []byte{1}); err != nil {
+		return fmt.Errorf("noting the pages to zero: %w", err)
+	}
+	return nil
+}
+
+// finishScrub runs, at Open, the scrub an earlier process was stopped
+// before. A failure (the file is read-only to us, another process holds
+// it) is a warning: the store is usable, and the next Open tries again.
+func (s *Store) finishScrub() {
+	if _, err := s.ScrubFreePages(); err != nil {
+		s.warnings = append(s.warnings, fmt.Sprintf(
+			"an earlier xops was stopped before it zeroed the pages of removed keys in %s, and that could not be finished now (%v); run: xops store check --prune", s.path, err))
+	}
 }
 
 // scrubAfterRemoval zeroes the freed pages right after a write transaction

@@ -108,11 +108,18 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	// The schema check runs read-only: a newer file must not be touched.
 	// It never creates the file either (see run).
-	if err := s.view(func(*bolt.Tx) error { return nil }); err != nil {
+	scrubPending := false
+	if err := s.view(func(tx *bolt.Tx) error {
+		scrubPending = tx.Bucket(bucketMeta).Get(metaScrubPending) != nil
+		return nil
+	}); err != nil {
 		if opts.MustExist && errors.Is(err, fs.ErrNotExist) {
 			return nil, s.noStore() // deleted since mustExist looked
 		}
 		return nil, err
+	}
+	if scrubPending {
+		s.finishScrub()
 	}
 	s.collectFileWarning()
 	return s, nil
