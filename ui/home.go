@@ -243,7 +243,9 @@ func (h *homeScreen) SetSize(width, height int) {
 	}
 	h.table.rows = max(1, rows)
 	h.table.scrollTo(h.list.len())
-	h.filter.SetWidth(min(24, max(10, width-30)))
+	// Room for "/ " and "  250 of 250" beside it: at 60×16 the placeholder
+	// ("name, org or tenant") still shows whole.
+	h.filter.SetWidth(min(24, max(10, width-20)))
 }
 
 func (h *homeScreen) SetStyles(s uikit.Styles) { h.styles = s }

@@ -31,3 +31,12 @@ func TestHomeSelectedFailedKeepsTheCheckDate(t *testing.T) {
 	wide := newHarness(t, d, 120, 30)
 	wide.mustShow("failed at step 4: Make the app a Global Reader · checked 2026-11-01")
 }
+
+// At 60×16 the filter's placeholder says what it matches whole ("name, org
+// or tenant"), not "name, org or t".
+func TestFilterPlaceholderWholeAt60(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: sampleAccounts()}}, 60, 16)
+	hs.keys("/")
+	hs.mustShow("/ name, org or tenant", "3 of 3")
+}
