@@ -126,12 +126,10 @@ func checkCertFolder(v string) (string, error) {
 }
 
 // writeCertFile writes the public certificate (mode 0644): a new file, or
-// over an existing one the admin agreed to replace.
+// over an existing one the admin agreed to replace — all or nothing either
+// way (writeWhole), so a failure never leaves half a certificate to upload.
 func writeCertFile(path string, data []byte, replace bool) error {
-	if !replace {
-		return writeNewFile(path, data, 0o644)
-	}
-	return os.WriteFile(path, data, 0o644)
+	return writeWhole(path, data, 0o644, replace)
 }
 
 // upload is the checklist's last step, with the thumbprint to compare.

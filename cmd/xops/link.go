@@ -113,6 +113,11 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	written := false
 	res, err := svc.Link(cmd.Context(), in, func(cred *certs.Credential) error {
 		if err := writeNewFile(certOut, cred.CertificatePEM(), 0o644); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				// Another xops (a second terminal, the same command) wrote it
+				// since checkNewFile looked: refused input, like a taken name.
+				return usageErr("--cert-out: %s already exists (another xops wrote it meanwhile?) and xops never overwrites a file; nothing was linked, choose another path or move that file away", certOut)
+			}
 			return fmt.Errorf("write the certificate: %w", err)
 		}
 		written = true
@@ -196,16 +201,27 @@ func checkNewFile(flag, path, example string) error {
 // then hard-linked into place (the link fails if path appeared meanwhile). A
 // kill at any moment leaves either no file at path or the whole one.
 func writeNewFile(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	return writeWhole(path, data, perm, false)
+}
+
+// writeWhole writes data to path with perm through a temporary file beside
+// it (mode 0600 until it is whole), synced before it gets its name: a kill,
+// a crash or a full disk leaves path as it was — no file, or the old one
+// whole — never the first bytes of the new one. Without replace the name
+// is given by a hard link, which fails if path exists; with replace by a
+// rename over it.
+func writeWhole(path string, data []byte, perm os.FileMode, replace bool) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(perm); err != nil {
+	defer os.Remove(tmp.Name()) // after the link or rename, only the temporary name goes
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -216,7 +232,25 @@ func writeNewFile(path string, data []byte, perm os.FileMode) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Link(tmp.Name(), path)
+	if replace {
+		err = os.Rename(tmp.Name(), path)
+	} else {
+		err = os.Link(tmp.Name(), path)
+	}
+	if err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a new directory entry durable. Failure is not fatal: the
+// data itself was synced already.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }
 
 // shellQuote quotes a name for a command line the admin may paste.

@@ -6,5 +6,8 @@ package main
 import "os"
 
 func main() {
+	// Before anything is read: a process that may hold a decrypted key
+	// must never leave it in a core file.
+	noCoreDumps()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
