@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -89,7 +90,8 @@ func sandboxNote(redo *sandboxRedo, step entra.Step, working bool, done entra.St
 	case working:
 		return "Sandbox: doing it…"
 	case err != nil:
-		return "✗ Sandbox: " + safetext.Line(err.Error())
+		// The sandbox's own errors start "sandbox: ": say it once.
+		return "✗ Sandbox: " + strings.TrimPrefix(safetext.Line(err.Error()), "sandbox: ")
 	case done == step:
 		return "✓ Done in the sandbox: r verifies again."
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -163,5 +164,16 @@ func TestRotationVerifyScreenIsMarkedRotating(t *testing.T) {
 	_ = p.verifyNew()
 	if p.verify == nil || !p.verify.rotating {
 		t.Fatal("the rotation's verify screen would tell the admin to export (e), which writes the old certificate")
+	}
+}
+
+// The sandbox's own errors start "sandbox: ": the note says "Sandbox:" once.
+func TestSandboxNoteSaysSandboxOnce(t *testing.T) {
+	t.Parallel()
+	redo := &sandboxRedo{}
+	err := fmt.Errorf("sandbox: app %q: %w", "x", errors.New("no such app registration in the sandbox tenant"))
+	got := sandboxNote(redo, entra.StepGrantAdminConsent, false, "", err)
+	if got != `✗ Sandbox: app "x": no such app registration in the sandbox tenant` {
+		t.Errorf("note %q", got)
 	}
 }
