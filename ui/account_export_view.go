@@ -101,7 +101,7 @@ func (p *exportScreen) View() string {
 		case p.busy:
 			add(s.Muted.Render("Exporting…"))
 		case p.errText != "":
-			add(styled(s.Bad, wrap("✗ "+p.errText, w))...)
+			add(styled(s.Bad, hangingWrap("✗ "+p.errText, w, "  "))...)
 		case o.format == flow.FormatPFX:
 			add(styled(s.Muted, wrap("The password protects the key in the file; PowerShell asks for it when it connects.", w))...)
 		}

@@ -59,7 +59,7 @@ func (d *fieldDialog) status(busyText string) string {
 	case d.busy:
 		return d.styles.Muted.Render(busyText)
 	case d.errText != "":
-		return d.styles.Bad.Render(wrap("✗ "+safetext.Line(d.errText), d.width))
+		return d.styles.Bad.Render(hangingWrap("✗ "+safetext.Line(d.errText), d.width, "  "))
 	}
 	return ""
 }
