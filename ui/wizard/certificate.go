@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/wizard"
@@ -243,7 +244,14 @@ func (m *Model) viewCertificate() string {
 	if target == "" {
 		target = m.absPath(c.path.Value())
 	}
-	lines = append(lines, wrap("Fetch it: "+s.Code.Render(fmt.Sprintf("scp %s@%s:%s .", m.user, m.host, safetext.Line(target))), w))
+	fetch := fmt.Sprintf("scp %s@%s:%s .", m.user, m.host, safetext.Line(target))
+	if lipgloss.Width("Fetch it: "+fetch) <= w {
+		lines = append(lines, "Fetch it: "+s.Code.Render(fetch))
+	} else {
+		// A command to copy: on a line of its own, cut only if wider than
+		// the page, never broken before its closing " .".
+		lines = append(lines, "Fetch it:", s.Code.Render(ansi.Hardwrap(fetch, w, true)))
+	}
 	if m.height >= 18 {
 		lines = append(lines, s.Muted.Render(wrap("(adjust user@host if you reach this machine another way)", w)))
 	}

@@ -81,3 +81,31 @@ func TestCertificatePageSeparatesPathAndState(t *testing.T) {
 		t.Errorf("certificate page at 80×24:\n%s", v)
 	}
 }
+
+// The scp line is a command to copy: where "Fetch it: " and the command do
+// not fit on one line, the command starts a line of its own and keeps its
+// closing " ." (a lone "." on the next line was easy to leave out).
+func TestFetchCommandKeptWhole(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	h := newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, WorkDir: "/home/admin"}, 43, 13)
+	toCertificate(h, "contoso")
+	const cmd = "scp admin@jump1:/home/admin/contoso.cer ."
+	found := false
+	for _, l := range strings.Split(h.view(), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "." {
+			t.Errorf("a lone '.':\n%s", h.view())
+		}
+		found = found || l == cmd
+	}
+	if !found {
+		t.Errorf("no line %q:\n%s", cmd, h.view())
+	}
+	st = newMemStore()
+	h = newHarness(t, Deps{Service: &fakeService{st: st, taken: map[string]bool{}}, Drafts: st, Keys: st, WorkDir: "/home/admin"}, 80, 24)
+	toCertificate(h, "contoso")
+	if !shows(h, "Fetch it: "+cmd) {
+		t.Errorf("at 80 columns the command is not beside 'Fetch it:':\n%s", h.view())
+	}
+}
