@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -123,56 +124,24 @@ func exportPath(name, path string, overwrite bool) (string, error) {
 	return abs, nil
 }
 
-// writeFile0600 writes data to path, mode 0600 (a PFX holds the key). It
-// writes a temporary file beside it, syncs it and renames it, so a failure
-// or a crash never leaves half a file; without overwrite a file that
-// appeared meanwhile is not replaced.
+// writeFile0600 writes data to path, mode 0600 (a PFX holds the key), all or
+// nothing (store.WriteFile): the file is synced before it gets its name, and
+// a failure, a crash or a kill never leaves half a file, or a copy under a
+// temporary name; without overwrite a file that appeared meanwhile is not
+// replaced.
 func writeFile0600(path string, data []byte, overwrite bool) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".xops-export-*")
-	if err != nil {
-		return fmt.Errorf("create a file in %s: %w", dir, err)
+	err := store.WriteFile(path, 0o600, overwrite, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	switch {
+	case err == nil:
+		return nil
+	case !overwrite && errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%s: %w", path, ErrFileExists)
 	}
-	name := tmp.Name()
-	defer os.Remove(name) // after a successful rename there is nothing left to remove
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("set the mode of %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// On disk before it has its name: otherwise a crash soon after can
-	// leave path naming an empty or partly written file.
-	if err := syncFile(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !overwrite {
-		// A hard link fails if path exists: no file is replaced by surprise.
-		if err := os.Link(name, path); err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("%s: %w", path, ErrFileExists)
-			}
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	} else if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil { // the new name, durable too
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
+	return fmt.Errorf("write %s: %w", path, err)
 }
-
-// syncFile flushes a file to disk; a variable so a test can make it fail as
-// a dying disk does.
-var syncFile = (*os.File).Sync
 
 // ExchangeEnvironment is Connect-ExchangeOnline's -ExchangeEnvironmentName
 // for a national cloud; "" for the global cloud, which needs none.

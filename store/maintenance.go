@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -97,10 +96,11 @@ func checkInvariants(tx *bolt.Tx) []error {
 
 // Backup writes a consistent copy of the store to path while other processes
 // keep using it (a read transaction sees one snapshot). The copy is written to
-// a temporary file next to path (mode 0600), synced, verified to open as an
-// xops store, and only then given its name; a store with unreadable records
-// is still backed up, as it is. An existing path is never
-// overwritten.
+// a file with no name yet (see WriteFile; mode 0600), synced, verified to
+// open as an xops store, and only then given its name; a store with
+// unreadable records is still backed up, as it is. An existing path is never
+// overwritten, and a backup killed half way leaves no copy of the keys
+// behind.
 func (s *Store) Backup(path string) (err error) {
 	if path == "" {
 		return errors.New("backup path is empty: name the file to write")
@@ -110,23 +110,18 @@ func (s *Store) Backup(path string) (err error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("checking backup path %s: %w", path, err)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".xops-backup-*.db") // mode 0600
+	nf, err := createNewFile(path)
 	if err != nil {
 		return fmt.Errorf("creating backup %s: %w", path, err)
 	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // after the link, this only drops the temporary name
+	defer nf.discard()
 
 	err = s.view(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(tmp)
+		_, err := tx.WriteTo(nf.f)
 		return err
 	})
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+		err = syncFile(nf.f)
 	}
 	if err != nil {
 		return fmt.Errorf("writing backup %s: %w", path, err)
@@ -134,20 +129,16 @@ func (s *Store) Backup(path string) (err error) {
 
 	// The copy must open as an xops store. Its records are not judged: a
 	// backup of a store with one bad record is exactly what the admin needs.
-	copyStore := &Store{path: tmpName, timeout: s.timeout, now: s.now}
+	copyStore := &Store{path: nf.reopenPath(), timeout: s.timeout, now: s.now}
 	if err := copyStore.view(func(*bolt.Tx) error { return nil }); err != nil {
 		return fmt.Errorf("the backup of %s did not verify, so %s was not written: %w", s.path, path, err)
 	}
 
-	// link fails rather than replace a file that appeared meanwhile.
-	if err := os.Link(tmpName, path); err != nil {
+	if err := nf.commit(path, 0o600, false); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("backup %s already exists: choose a new file name (a backup never overwrites a file): %w", path, err)
 		}
-		if err := os.Rename(tmpName, path); err != nil {
-			return fmt.Errorf("naming backup %s: %w", path, err)
-		}
+		return fmt.Errorf("naming backup %s: %w", path, err)
 	}
-	syncDir(dir)
 	return nil
 }

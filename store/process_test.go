@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 
 // The helper process: the test binary re-executed with XOPS_STORE_HELPER set.
 const (
-	envHelper = "XOPS_STORE_HELPER" // "lock", "rlock" or "increment"
+	envHelper = "XOPS_STORE_HELPER" // "lock", "rlock", "increment", "churn" or "write-and-hang"
 	envPath   = "XOPS_STORE_HELPER_PATH"
 	envID     = "XOPS_STORE_HELPER_ID"
 	envCount  = "XOPS_STORE_HELPER_COUNT"
@@ -61,6 +62,16 @@ func TestHelperProcess(t *testing.T) {
 		fmt.Println("done")
 	case "churn":
 		churn(path, os.Getenv(envID))
+	case "write-and-hang":
+		// Killed half way through writing a file for the admin.
+		_ = store.WriteFile(path, 0o600, false, func(w io.Writer) error {
+			if _, err := io.WriteString(w, "the first half of a PFX"); err != nil {
+				return err
+			}
+			fmt.Println("writing")
+			time.Sleep(time.Minute)
+			return nil
+		})
 	}
 	os.Exit(0)
 }
