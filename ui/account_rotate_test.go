@@ -344,3 +344,17 @@ func TestRotatePathMarkedOnlyWhileEdited(t *testing.T) {
 	hs.mustShow("Upload the new certificate", "  ./contoso-new.cer")
 	hs.mustNotShow("› ./contoso-new.cer")
 }
+
+// The rotation's first page promises only what holds for every account:
+// the current certificate stays until the new one passes. "Keeps working"
+// was untrue for an account whose certificate never passed verification.
+func TestRotateIntroPromisesOnlyWhatHolds(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 40)
+	hs.keys("enter", "o")
+	hs.mustBeOn(flow.PageRotate)
+	hs.mustShow("current one stays in place until the new one is uploaded")
+	hs.mustNotShow("keeps working")
+}

@@ -251,8 +251,10 @@ func (p *rotateScreen) lines() []string {
 		add(styled(s.Bad, wrap("✗ "+p.errText, w))...)
 		return out
 	case rotateIntro:
-		para("A new key and certificate are made beside the current one. The current one keeps " +
-			"working until the new one is uploaded to Entra and passes verification; only then, " +
+		// "Stays in place", not "keeps working": the current certificate
+		// may never have passed verification.
+		para("A new key and certificate are made beside the current one. The current one stays " +
+			"in place until the new one is uploaded to Entra and passes verification; only then, " +
 			"and after you confirm, is the old one removed.")
 		if p.oldCred.Thumbprint != "" {
 			add("")
