@@ -217,7 +217,8 @@ func stepDetail(s uikit.Styles, st assets.Step, w int) string {
 func hang(prefix, text string, w int) string {
 	pw := ansi.StringWidth(prefix) // cells, not bytes: "› " is two
 	pad := strings.Repeat(" ", pw)
-	lines := strings.Split(wrap(text, max(w-pw, 10)), "\n")
+	// At spaces only: an ID in a message must not break at its hyphens.
+	lines := strings.Split(uikit.Wrap(text, max(w-pw, 10), ""), "\n")
 	for i := range lines {
 		if i == 0 {
 			lines[i] = prefix + lines[i]

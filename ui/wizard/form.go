@@ -414,21 +414,55 @@ func (m *Model) viewForm() string {
 	if m.height >= 16 {
 		lines = append(lines, s.Muted.Render(wrap(intro, w)))
 	}
-	lines = append(lines, trimBlankTail(fv.form.View()))
+	var msgs []string
 	errs, warning := fv.messages()
 	for _, e := range errs {
-		lines = append(lines, s.Bad.Render(hang("✗ ", safetext.Line(e), w)))
+		msgs = append(msgs, s.Bad.Render(hang("✗ ", safetext.Line(e), w)))
 	}
 	if warning != "" {
-		lines = append(lines, s.Warn.Render(hang("! ", warning, w)))
+		msgs = append(msgs, s.Warn.Render(hang("! ", warning, w)))
 	}
 	if fv.notice != "" {
-		lines = append(lines, s.Warn.Render(hang("! ", fv.notice, w)))
+		msgs = append(msgs, s.Warn.Render(hang("! ", fv.notice, w)))
 	}
 	if fv.checking {
-		lines = append(lines, s.Muted.Render("Checking…"))
+		msgs = append(msgs, s.Muted.Render("Checking…"))
 	}
+	room := m.height - lineCount(strings.Join(lines, "\n"))
+	if len(msgs) > 0 {
+		room -= lineCount(strings.Join(msgs, "\n"))
+	}
+	form := focusWindow(strings.Split(trimBlankTail(fv.form.View()), "\n"), room)
+	lines = append(lines, strings.Join(form, "\n"))
+	lines = append(lines, msgs...)
 	return strings.Join(lines, "\n")
+}
+
+// focusWindow keeps at most room of the form's lines, the focused field's
+// among them (huh marks its rows with "┃"), so that on a short page a
+// message about the field shows whole under it instead of being cut at the
+// bottom; the fields furthest from the focus go first. With room for all,
+// or too little for the focused field, the lines are kept as they are.
+func focusWindow(lines []string, room int) []string {
+	if len(lines) <= room {
+		return lines
+	}
+	first, last := -1, -1
+	for i, l := range lines {
+		if strings.HasPrefix(ansi.Strip(l), "┃") {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 || last-first+1 > room {
+		return lines
+	}
+	// Centre the focused rows, then slide the window back inside the form.
+	start := first - (room-(last-first+1))/2
+	start = max(0, min(start, len(lines)-room))
+	return lines[start : start+room]
 }
 
 // trimBlankTail drops the blank lines huh pads its group with.

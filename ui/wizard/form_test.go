@@ -221,3 +221,34 @@ func TestFormEnterOnEmptyNameSaysWhy(t *testing.T) {
 		t.Errorf("want %q on screen after enter on an empty name:\n%s", want, h.view())
 	}
 }
+
+// At 60×16 (43×13 beside the navigation) the form and a long message do not
+// both fit: the page keeps the focused field and the whole message in view
+// and lets fields away from the focus go, rather than cutting the message
+// (it ended "like 1b2c3d4e-5f60-4a1b-8c2d-", without what to do).
+func TestFormMessageWholeWhenShort(t *testing.T) {
+	t.Parallel()
+	_, appErr := validate.AppID("{abc}")
+	h, _, _ := newTestWizard(t, 43, 13)
+	toForm(h)
+	h.typeText("contoso")
+	h.press("enter")
+	focusOn(h, validate.FieldAppID)
+	h.typeText("{abc}")
+	h.press("enter")
+	v := h.view()
+	if n := lineCount(v); n > 13 {
+		t.Errorf("%d lines in 13 rows:\n%s", n, v)
+	}
+	for _, want := range []string{message(appErr), "App (client) ID", "{abc}"} {
+		if !shows(h, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	// Without a message the whole form shows, as before.
+	h2, _, _ := newTestWizard(t, 43, 13)
+	toForm(h2)
+	if !shows(h2, "Days") || !shows(h2, "Name") {
+		t.Errorf("the form without a message:\n%s", h2.view())
+	}
+}
