@@ -570,3 +570,24 @@ func TestStepsWrapUnderTheirTitlesAt60x16(t *testing.T) {
 	close(release)
 	m.Stop()
 }
+
+// The name's error wraps under its text, past the "✗ ".
+func TestNameErrorWrapsUnderItsText(t *testing.T) {
+	t.Parallel()
+	m, _, _, _ := newScreen(t, nil)
+	m.SetSize(63, 20)
+	load(t, m)
+	press(m, "up")
+	press(m, "enter")
+	press(m, "enter") // no name
+	lines := strings.Split(plain(m), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "✗ Friendly name:") {
+			if i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "  ") || strings.TrimSpace(lines[i+1]) == "" {
+				t.Fatalf("the error does not wrap under its text:\n%s", plain(m))
+			}
+			return
+		}
+	}
+	t.Fatalf("no error:\n%s", plain(m))
+}

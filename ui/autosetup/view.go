@@ -104,7 +104,7 @@ func (m *Model) viewName() []string {
 	lines := []string{m.title(), "", "Set it up for me", "",
 		"Friendly name for the account:", m.name.View()}
 	if m.nameErr != "" {
-		lines = append(lines, m.styles.Bad.Render("✗ Friendly name: "+safetext.Line(m.nameErr)))
+		lines = append(lines, m.styles.Bad.Render("✗ "+hang("Friendly name: "+safetext.Line(m.nameErr), 2, m.w())))
 	}
 	lines = append(lines, "", m.styles.Muted.Render("Next you sign in as an admin of the tenant with a code; "+
 		"you need Application Administrator and Privileged Role Administrator (or Global Administrator)."))
