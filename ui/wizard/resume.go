@@ -104,7 +104,11 @@ func (m *Model) viewResume() string {
 		return strings.Join(lines, "\n")
 	}
 	lines = append(lines, wrap("You have a link in progress from an earlier session.", w), "")
-	opts := []string{r.label(), "Start over (forget it, and delete its unused key)"}
+	over := "Start over (forget it)"
+	if r.draft.Cred != nil { // before the form no key exists: promise only what happens
+		over = "Start over (forget it, and delete its unused key)"
+	}
+	opts := []string{r.label(), over}
 	for i, o := range opts {
 		if i == r.cursor {
 			lines = append(lines, s.Selected.Render(hang("› ", o, w)))

@@ -335,3 +335,26 @@ func TestStopEndsTheVerificationInFlight(t *testing.T) {
 		t.Fatal("the verification still runs after Stop")
 	}
 }
+
+// "Start over" promises to delete an unused key only when the draft has
+// one: before the form there is none.
+func TestStartOverMentionsAKeyOnlyWhenThereIsOne(t *testing.T) {
+	t.Parallel()
+	for _, withKey := range []bool{false, true} {
+		st := newMemStore()
+		d := wizard.New()
+		if withKey {
+			d.Cred = &wizard.Credential{ID: "cred-1", Thumbprint: "AB", KeySize: 2048}
+		}
+		raw, err := d.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.drafts[wizard.DraftKind] = raw
+		h := newHarness(t, Deps{Service: &fakeService{st: st}, Drafts: st, Keys: st}, 80, 24)
+		got := shows(h, "delete its unused key")
+		if got != withKey || !shows(h, "Start over (forget it") {
+			t.Errorf("draft with a key %v: the question says\n%s", withKey, h.view())
+		}
+	}
+}
