@@ -207,7 +207,7 @@ func (p *accountScreen) lines() []string {
 		return strings.Split(wrap("No account is named “"+safetext.Line(p.name)+"” any more: another xops may have "+
 			"renamed or deleted it. esc goes back to the list.", w), "\n")
 	case p.err != nil:
-		return append(styled(s.Bad, wrap("✗ "+safetext.Text(p.err.Error()), w)),
+		return append(styled(s.Bad, hangingWrap("✗ "+safetext.Text(p.err.Error()), w, "  ")),
 			strings.Split(wrap("Press r to try again; `xops store check` looks for damage in the store file.", w), "\n")...)
 	}
 	a, now := p.account, p.now()
@@ -227,7 +227,7 @@ func (p *accountScreen) lines() []string {
 	if c, ok := a.Active(); ok {
 		add(p.credLines("In use", c, now)...)
 	} else {
-		add(styled(s.Bad, wrap("✗ no active certificate: rotate (o) to make one", w))...)
+		add(styled(s.Bad, hangingWrap("✗ no active certificate: rotate (o) to make one", w, "  "))...)
 	}
 	if c, ok := a.PendingCredential(); ok {
 		add(p.credLines("New, pending", c, now)...)

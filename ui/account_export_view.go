@@ -96,8 +96,8 @@ func (p *exportScreen) View() string {
 		add("")
 		switch {
 		case p.stage == exportOverwrite:
-			add(styled(s.Warn, wrap("! "+safetext.Line(strings.TrimSpace(p.fields[fieldPath].Value()))+
-				" already exists. Replace it? y replaces, n keeps it and lets you change the path.", w))...)
+			add(styled(s.Warn, hangingWrap("! "+safetext.Line(strings.TrimSpace(p.fields[fieldPath].Value()))+
+				" already exists. Replace it? y replaces, n keeps it and lets you change the path.", w, "  "))...)
 		case p.busy:
 			add(s.Muted.Render("Exporting…"))
 		case p.errText != "":

@@ -91,6 +91,8 @@ func TestRotateWholeWay(t *testing.T) {
 	}
 	hs.keys("y")
 	hs.mustShow("✓ Rotated", "Remember to delete the old certificate", old.Thumbprint)
+	// A marked paragraph wraps under its text, past the "! ".
+	hs.mustShow("│   (" + old.Thumbprint + ")")
 	got := f.account("contoso")
 	if c, ok := got.Active(); !ok || c.Thumbprint != pending.Thumbprint || len(got.Credentials) != 1 {
 		t.Fatalf("after the rotation: %+v", got.Credentials)
@@ -323,7 +325,7 @@ func TestRotateVerifyFailureNamesTheStep(t *testing.T) {
 	delete(f.entra.uploaded, pending.Thumbprint)
 	f.entra.mu.Unlock()
 	hs.keys("enter", "enter")
-	hs.mustShow("✗ Entra does not accept the new certificate yet: check step 6", "(Upload the certificate) and the thumbprint, then verify again.")
+	hs.mustShow("✗ Entra does not accept the new certificate yet: check step 6", "(Upload the certificate) and the thumbprint")
 }
 
 // The file path wears the "›" of a field being typed in only while it is

@@ -229,16 +229,16 @@ func (p *rotateScreen) lines() []string {
 	// What went wrong, or what runs, comes first: a long page must not
 	// scroll it out of sight.
 	if p.errText != "" && p.stage != rotateFailed {
-		add(styled(s.Bad, wrap("✗ "+p.errText, w))...)
+		add(styled(s.Bad, hangingWrap("✗ "+p.errText, w, "  "))...)
 		add("")
 	}
 	if p.busy != "" {
 		add(s.Muted.Render(truncate(p.busy, w)), "")
 	}
 	if p.askCancel {
-		add(styled(s.Warn, wrap("! Cancel the rotation? The new key is dropped; the old certificate stays in use. "+
+		add(styled(s.Warn, hangingWrap("! Cancel the rotation? The new key is dropped; the old certificate stays in use. "+
 			"If you already uploaded the new certificate to Entra, it stays there: delete it in the app → "+
-			"Certificates & secrets → Certificates (thumbprint "+safetext.Line(p.newCred.Thumbprint)+"). y/n", w))...)
+			"Certificates & secrets → Certificates (thumbprint "+safetext.Line(p.newCred.Thumbprint)+"). y/n", w, "  "))...)
 		add("")
 	}
 	para := func(text string) { add(strings.Split(wrap(text, w), "\n")...) }
@@ -248,7 +248,7 @@ func (p *rotateScreen) lines() []string {
 	switch p.stage {
 	case rotateLoading:
 	case rotateFailed:
-		add(styled(s.Bad, wrap("✗ "+p.errText, w))...)
+		add(styled(s.Bad, hangingWrap("✗ "+p.errText, w, "  "))...)
 		return out
 	case rotateIntro:
 		// "Stays in place", not "keeps working": the current certificate
@@ -278,15 +278,15 @@ func (p *rotateScreen) lines() []string {
 		code("Old thumbprint ", p.oldCred.Thumbprint)
 		code("New thumbprint ", p.newCred.Thumbprint)
 		add("")
-		add(styled(s.Warn, wrap("! Delete the old certificate in Entra too: the app → Certificates & secrets → "+
-			"Certificates → the row with the old thumbprint → Delete.", w))...)
+		add(styled(s.Warn, hangingWrap("! Delete the old certificate in Entra too: the app → Certificates & secrets → "+
+			"Certificates → the row with the old thumbprint → Delete.", w, "  "))...)
 	case rotateDone:
-		add(styled(s.OK, wrap("✓ Rotated. xops now uses the new certificate; the old key is removed.", w))...)
+		add(styled(s.OK, hangingWrap("✓ Rotated. xops now uses the new certificate; the old key is removed.", w, "  "))...)
 		add("")
 		code("Now in use ", p.newCred.Thumbprint)
 		add("")
-		add(styled(s.Warn, wrap("! Remember to delete the old certificate ("+safetext.Line(p.oldCred.Thumbprint)+
-			") in Entra: the app → Certificates & secrets → Certificates.", w))...)
+		add(styled(s.Warn, hangingWrap("! Remember to delete the old certificate ("+safetext.Line(p.oldCred.Thumbprint)+
+			") in Entra: the app → Certificates & secrets → Certificates.", w, "  "))...)
 	}
 	return out
 }
@@ -313,7 +313,7 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	add("")
 	steps, err := assets.Checklist()
 	if err != nil {
-		add(styled(s.Bad, wrap("✗ The checklist texts cannot be read: "+safetext.Line(err.Error()), w))...)
+		add(styled(s.Bad, hangingWrap("✗ The checklist texts cannot be read: "+safetext.Line(err.Error()), w, "  "))...)
 		return out
 	}
 	// The checklist's "the .cer file xops saved", unless there is no file
@@ -360,7 +360,7 @@ func (p *rotateScreen) fileLines(w int) []string {
 		out = append(out, styled(s.Muted, wrap("not saved yet: s saves (or c copies it)", w))...)
 	}
 	if p.askOver {
-		out = append(out, styled(s.Warn, wrap("! That file exists. y replaces it, n keeps it (change the path).", w))...)
+		out = append(out, styled(s.Warn, hangingWrap("! That file exists. y replaces it, n keeps it (change the path).", w, "  "))...)
 	}
 	return out
 }

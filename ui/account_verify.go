@@ -229,8 +229,8 @@ func stepToRedo(s uikit.Styles, step entra.Step, w int, rotating bool) []string 
 	}
 	steps, err := assets.Checklist()
 	if err != nil {
-		add(s.Bad.Render(wrap("✗ The checklist texts cannot be read ("+safetext.Line(err.Error())+"); see the "+
-			"checklist in the xops README.", w)))
+		add(s.Bad.Render(hangingWrap("✗ The checklist texts cannot be read ("+safetext.Line(err.Error())+"); see the "+
+			"checklist in the xops README.", w, "  ")))
 		return out
 	}
 	for _, st := range steps {
@@ -256,7 +256,7 @@ func stepToRedo(s uikit.Styles, step entra.Step, w int, rotating bool) []string 
 			}
 			rest, err := assets.UploadDo(file)
 			if err != nil {
-				add(s.Bad.Render(wrap("✗ The checklist texts cannot be read ("+safetext.Line(err.Error())+").", w)))
+				add(s.Bad.Render(hangingWrap("✗ The checklist texts cannot be read ("+safetext.Line(err.Error())+").", w, "  ")))
 			}
 			do = append([]string{first}, rest...)
 		}

@@ -382,7 +382,7 @@ func (h *homeScreen) errorView() string {
 		where = " The store file is " + safetext.Line(h.storePath) + "."
 	}
 	return s.Title.Render("Home") + "\n\n" +
-		s.Bad.Render(wrap("✗ "+safetext.Text(h.err.Error()), h.width)) + "\n\n" +
+		s.Bad.Render(hangingWrap("✗ "+safetext.Text(h.err.Error()), h.width, "  ")) + "\n\n" +
 		wrap("Press r to try again."+where+" `xops store check` looks for damage in the file.", h.width)
 }
 

@@ -303,7 +303,7 @@ func (p *passphrasePanel) view(s uikit.Styles, width int) string {
 		b.WriteString("\n" + s.Muted.Render(wrap(state+" c changes it, r removes it.", width)))
 	}
 	if p.done != "" && p.op == passNone {
-		b.WriteString("\n" + s.OK.Render(wrap("✓ "+p.done, width)))
+		b.WriteString("\n" + s.OK.Render(hangingWrap("✓ "+p.done, width, "  ")))
 	}
 	if p.op == passNone {
 		return b.String()

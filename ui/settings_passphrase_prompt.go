@@ -168,7 +168,7 @@ func (p *passPrompt) view(s uikit.Styles, width int) string {
 		"for this step; xops keeps it open until it quits.", width) + "\n\n")
 	b.WriteString(s.Muted.Render("Passphrase ") + p.field.View() + "\n")
 	if p.retry {
-		b.WriteString(s.Bad.Render(wrap("✗ That passphrase does not open the keys; try again.", width)) + "\n")
+		b.WriteString(s.Bad.Render(hangingWrap("✗ That passphrase does not open the keys; try again.", width, "  ")) + "\n")
 	}
 	b.WriteString("\n" + s.Muted.Render(wrap("esc cancels the step that needs the key; nothing is changed.", width)))
 	return b.String()
