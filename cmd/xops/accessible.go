@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
 )
 
 // accessibleFlagName is the global flag that swaps the full-screen TUI for
@@ -68,6 +69,7 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 	if a.sb != nil {
 		p.say("Sandbox: a simulated tenant on this machine; nothing reaches Microsoft.")
 	}
+	p.say("Type each answer and press Enter. Enter alone takes the answer in brackets; in [y/N] the capital letter is that answer.")
 	err = a.accessibleHome(p, svc)
 	var stopped *autoStopped
 	var kept *draftKept
@@ -175,8 +177,10 @@ func (a *app) pickPlatform(p *prompter) (quit bool, err error) {
 	}
 }
 
-// printHome prints the linked accounts as a plain table and returns how many
-// there are.
+// printHome says the linked accounts, one sentence each — name, status,
+// organization, certificate expiry — rather than a table, whose columns a
+// screen reader reads without their headings; it returns how many there
+// are.
 func (a *app) printHome(p *prompter, svc *flow.Service) (int, error) {
 	accounts, bad, err := svc.Store.Accounts()
 	if err != nil {
@@ -184,27 +188,39 @@ func (a *app) printHome(p *prompter, svc *flow.Service) (int, error) {
 	}
 	p.say("")
 	if len(bad) > 0 {
-		p.say("%d account record(s) cannot be read; run 'xops store check'.", len(bad))
+		p.say("%s cannot be read; run 'xops store check'.", count(len(bad), "account record"))
 	}
 	if len(accounts) == 0 {
 		return 0, nil
 	}
-	p.say("Home: %d linked account(s)", len(accounts))
-	tw := tabwriter.NewWriter(p.w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tORGANIZATION\tSTATUS\tCERTIFICATE EXPIRES")
+	p.say("Home: %s.", count(len(accounts), "linked account"))
 	now := a.now()
 	for _, acc := range accounts {
-		expires := "-"
+		cert := "no certificate"
 		if c, ok := acc.Active(); ok {
-			expires = expiryText(c.NotAfter, now)
+			cert = "certificate expires " + expiryText(c.NotAfter, now)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", oneLine(acc.Name), oneLine(acc.Organization), statusText(acc), expires)
-	}
-	if err := tw.Flush(); err != nil {
-		return 0, failedErr(fmt.Errorf("print the accounts: %w", err))
+		p.say("  %s: %s; organization %s; %s.", oneLine(acc.Name), spokenStatus(acc), oneLine(acc.Organization), cert)
 	}
 	p.say("")
 	return len(accounts), nil
+}
+
+// spokenStatus is an account's status, a failure with the title of the
+// step to fix ("failed at step copy-ids (Copy the three IDs)").
+func spokenStatus(acc store.Account) string {
+	if s := statusText(acc); s != "failed at "+acc.FailedStep || acc.FailedStep == "" {
+		return s
+	}
+	return fmt.Sprintf("failed at step %s (%s)", acc.FailedStep, stepTitle(entra.Step(acc.FailedStep)))
+}
+
+// count is n things, the noun in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // accessibleVerifyAccount asks which account and verifies it check by check.

@@ -213,7 +213,7 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 				stopSaid = true
 				p.say("") // off the line a terminal's "^C" was echoed on
 			}
-			if line := setupEventLine(e); line != "" {
+			if line := spokenEvent(e); line != "" {
 				p.say("%s", line)
 			}
 		},
@@ -280,7 +280,7 @@ func (a *app) autoDone(p *prompter, res flow.AutoLinkResult) {
 		printCheck(p, c)
 	}
 	if r.OK {
-		p.say("✓ Linked and verified: %s", name)
+		p.say("Linked and verified: %s", name)
 	} else {
 		p.say("Linked, but not every check passes yet: %s", name)
 		p.say("Entra may still be applying the changes: verify again in a while, from Home (Verify an account) or with: xops accounts verify %s --wait 5m",
@@ -303,13 +303,13 @@ func (a *app) autoDone(p *prompter, res flow.AutoLinkResult) {
 // the automatic path, the guided checklist prefilled, else running it again.
 func (a *app) autoFailed(p *prompter, svc *flow.Service, ae *flow.AutoLinkError) (err error) {
 	p.say("")
-	p.say("✗ Stopped at: %s", ae.Step.Title())
+	p.say("Stopped at: %s", ae.Step.Title())
 	p.say("%s", oneLine(sentence(ae.Err.Error())))
 	inv := ae.Inventory
 	if len(inv.Items) == 0 {
 		inv = entra.InventoryFromProgress(ae.Progress.Setup) // never leave what was made unexplained
 	}
-	for _, l := range inventoryLines(inv) {
+	for _, l := range spokenInventory(inv) {
 		p.say("%s", l)
 	}
 	stop := note{"Stop here", "the progress is kept: linking a Microsoft account again offers to resume it"}
@@ -336,6 +336,47 @@ func (a *app) autoFailed(p *prompter, svc *flow.Service, ae *flow.AutoLinkError)
 	}
 	p.say("Stopped here; what it made is kept: linking a Microsoft account again offers “Resume setting up %q for me”.", oneLine(ae.Progress.Name))
 	return nil
+}
+
+// spokenEvent is a step of the automatic setup as it ends, its outcome in
+// words first ("Done", "Failed": the command line's marks sound alike or
+// not at all), "" while it runs.
+func spokenEvent(e entra.SetupEvent) string {
+	if e.Running {
+		return ""
+	}
+	line := "Done, " + e.Step.Title()
+	if !e.OK {
+		line = "Failed, " + e.Step.Title()
+	}
+	if e.Existed {
+		line += " (already there)"
+	}
+	if e.Message != "" {
+		line += ": " + oneLine(e.Message)
+	}
+	return line
+}
+
+// spokenInventory says what exists for a stopped automatic setup and what
+// does not, each item with "exists" or "missing" in words.
+func spokenInventory(inv entra.Inventory) []string {
+	if len(inv.Items) == 0 {
+		return nil
+	}
+	src := "according to this run's progress"
+	if inv.FromTenant {
+		src = "in the tenant"
+	}
+	lines := []string{fmt.Sprintf("What exists %s:", src)}
+	for _, it := range inv.Items {
+		state := "missing"
+		if it.Exists {
+			state = "exists"
+		}
+		lines = append(lines, fmt.Sprintf("  %s: %s", state, oneLine(it.What)))
+	}
+	return lines
 }
 
 // sentence starts a message from elsewhere with a capital.

@@ -106,13 +106,13 @@ func TestAccessibleAutoLinksAndVerifies(t *testing.T) {
 		"How do you want to make the Entra side?\n  1. "+autoChoiceAuto+"\n",
 		"  2. "+autoChoiceGuided+"\n",
 		"open this address on any device:\n"+r.sb.URL()+"/devicelogin\nand enter this code:\n",
-		"✓ Sign in as an admin: signed in as ",
-		"✓ Register the app",
-		"✓ Assign the Global Reader role",
-		"✓ global-reader ",
-		"✓ Linked and verified: Auto Corp\n",
+		"Done, Sign in as an admin: signed in as ",
+		"Done, Register the app",
+		"Done, Assign the Global Reader role",
+		"Passed, global-reader: ",
+		"Linked and verified: Auto Corp\n",
 		"Tenant ID:    "+r.sb.TenantID(),
-		"Home: 1 linked account(s)")
+		"Home: 1 linked account.")
 	if acc := r.accountJSON("auto corp"); acc["status"] != "verified" || acc["organization"] != r.sb.Domain() {
 		t.Errorf("account: %v", acc)
 	}
@@ -153,10 +153,10 @@ func TestAccessibleAutoMissingRoleOffersGuided(t *testing.T) {
 	}
 	appID := apps[0].AppID
 	wantLines(t, res.stdout,
-		"✗ Stopped at: ",
+		"Stopped at: ",
 		"What exists in the tenant:\n",
-		"  ✓ exists ",
-		"  ✗ missing ",
+		"  exists: ",
+		"  missing: ",
 		"This tenant or your role does not allow the automatic path.\nWhat next?\n  1. Continue with the guided checklist\n",
 		"1. Register an app for Xops (register-app): done by the automatic setup.",
 		"App (client) ID ["+appID+"]:",
@@ -214,7 +214,7 @@ func TestAccessibleAutoEndOfInputResumes(t *testing.T) {
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
 		seen.WriteString(sc.Text() + "\n")
-		if strings.HasPrefix(sc.Text(), "✓ Sign in as an admin") {
+		if strings.HasPrefix(sc.Text(), "Done, Sign in as an admin") {
 			break
 		}
 	}
@@ -238,7 +238,7 @@ func TestAccessibleAutoEndOfInputResumes(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("resume: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
 	}
-	wantLines(t, res.stdout, "✓ Register the app (Exchange permission, certificate) (already there)", "✓ Linked and verified: Resumed")
+	wantLines(t, res.stdout, "Done, Register the app (Exchange permission, certificate) (already there)", "Linked and verified: Resumed")
 	if acc := r.accountJSON("Resumed"); acc["status"] != "verified" {
 		t.Errorf("account: %v", acc)
 	}

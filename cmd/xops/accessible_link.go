@@ -186,7 +186,7 @@ func (s *linkSession) run() error {
 // page announces a page of the wizard, numbered as the TUI numbers them.
 func (s *linkSession) page(st wizard.Step) {
 	s.p.say("")
-	s.p.say("== Step %d of %d: %s ==", st.Number(), len(wizard.Steps), st.Title())
+	s.p.say("Step %d of %d: %s", st.Number(), len(wizard.Steps), st.Title())
 }
 
 // save writes the account with its key, in one transaction.

@@ -65,11 +65,20 @@ func (p *prompter) say(format string, args ...any) {
 	p.endLine()
 	width := p.width()
 	var lines []string
-	for _, l := range strings.Split(fmt.Sprintf(format, args...), "\n") {
+	for _, l := range strings.Split(spoken(fmt.Sprintf(format, args...)), "\n") {
 		lines = append(lines, wrapProse(l, width)...)
 	}
 	fmt.Fprint(p.w, strings.Join(lines, "\n")+"\n")
 }
+
+// breadcrumb is the arrow of a path through the admin center's menus
+// ("Entra ID › App registrations", "the app → Certificates & secrets"),
+// which a screen reader reads as the symbol's name.
+var breadcrumb = strings.NewReplacer(" → ", ", then ", " › ", ", then ")
+
+// spoken is text as it is best heard: a path through menus said with
+// "then" instead of arrows.
+func spoken(s string) string { return breadcrumb.Replace(s) }
 
 // endLine ends the line of a prompt whose answer came from a pipe, so that
 // what follows (a refusal, the next question) does not run on after it.
@@ -99,7 +108,7 @@ func (p *prompter) width() int {
 // errInputEnded, ctrl+c errInterrupted.
 func (p *prompter) ask(question string) (string, error) {
 	p.endLine()
-	fmt.Fprint(p.w, strings.Join(wrapProse(question+" ", p.width()), "\n"))
+	fmt.Fprint(p.w, strings.Join(wrapProse(spoken(question)+" ", p.width()), "\n"))
 	var s string
 	var err error
 	select {

@@ -169,7 +169,7 @@ func TestAccessibleResumesTUIDraft(t *testing.T) {
 				"Checklist: every step before the upload is ticked.",
 				"Sandbox: done: Upload the certificate",
 				"contoso: verified, every check passed.",
-				"Home: 1 linked account(s)")
+				"Home: 1 linked account.")
 			if strings.Contains(r.stdout, "Making a ") || strings.Contains(r.stdout, "Step 1 of 7") {
 				t.Errorf("the resumed link made a key or went through the checklist again:\n%s", r.stdout)
 			}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/xops/xops/assets"
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
@@ -13,7 +15,7 @@ import (
 // here. It reports whether the account ended verified.
 func (a *app) accessibleVerify(p *prompter, svc *flow.Service, name string, fix func(entra.Step) error) (bool, error) {
 	p.say("")
-	p.say("== Step %d of %d: %s ==", wizard.StepVerify.Number(), len(wizard.Steps), wizard.StepVerify.Title())
+	p.say("Step %d of %d: %s", wizard.StepVerify.Number(), len(wizard.Steps), wizard.StepVerify.Title())
 	where := "live against Microsoft"
 	if a.sb != nil {
 		where = "against the sandbox tenant"
@@ -84,10 +86,11 @@ func (a *app) verifyOnce(p *prompter, svc *flow.Service, name string) (entra.Rep
 	return r, nil
 }
 
-// printCheck prints one check of a verification: its mark, id and message,
-// then a warning, and for a failure the checklist step to fix and the hint.
+// printCheck prints one check of a verification: its outcome in words, id
+// and message, then a warning, and for a failure the checklist step to fix
+// and the hint.
 func printCheck(p *prompter, c entra.CheckResult) {
-	p.say("%s", checkLine(string(c.ID), c.OK, c.Skipped, c.Message))
+	p.say("%s", spokenCheck(c))
 	if c.Warning != "" {
 		p.say("    warning: %s", oneLine(c.Warning))
 	}
@@ -99,4 +102,24 @@ func printCheck(p *prompter, c entra.CheckResult) {
 			p.say("    %s", oneLine(c.Hint))
 		}
 	}
+}
+
+// spokenCheck is a check's line as a screen reader reads it well: the
+// outcome first, in words ("Passed", "Failed", "Not checked": the marks
+// ✓ ✗ – of the command line sound alike or not at all), then the check's
+// id and its message, without the padding that aligns columns.
+func spokenCheck(c entra.CheckResult) string {
+	outcome, msg := "Failed", oneLine(c.Message)
+	switch {
+	case c.Skipped:
+		outcome = "Not checked"
+		msg = strings.TrimPrefix(msg, "not checked: ")
+	case c.OK:
+		outcome = "Passed"
+	}
+	line := outcome + ", " + string(c.ID)
+	if msg != "" {
+		line += ": " + msg
+	}
+	return line
 }

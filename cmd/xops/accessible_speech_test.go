@@ -1,0 +1,64 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// visualOnly are marks a screen reader reads as a symbol's name, or not at
+// all: a pass and a failure would sound the same. Headings drawn with
+// "==" and breadcrumbs drawn with arrows are read out as symbols too.
+var visualOnly = []string{"✓", "✗", "–", "==", " → ", " › ", "account(s)"}
+
+// wantSpoken fails when out holds a mark only the eye understands.
+func wantSpoken(t *testing.T, out string) {
+	t.Helper()
+	for _, m := range visualOnly {
+		if i := strings.Index(out, m); i >= 0 {
+			t.Errorf("the output holds %q, which a screen reader does not read as meant, near:\n%s", m, out[max(0, i-120):min(len(out), i+120)])
+		}
+	}
+}
+
+// A guided link in the sandbox with a step left out, read as a screen
+// reader reads it: each check says in words whether it passed, failed or
+// did not run; pages are announced without drawn rules; the admin center's
+// paths are said with "then"; Home lists each account in one sentence with
+// its status; how to answer is said once at the start.
+func TestAccessibleSaysInWords(t *testing.T) {
+	t.Parallel()
+	e, _ := newStore(t)
+	e["XOPS_SANDBOX"] = "1"
+	cert := filepath.Join(t.TempDir(), "contoso.cer")
+	in := answers(
+		"3", "2", // Microsoft, the guided path
+		"s", "s", "s", "n", "s", // every step in the sandbox but the Global Reader role
+		"y",                           // continue anyway
+		"contoso", "", "", "", "", "", // the form as the sandbox fills it
+		cert, // the certificate
+		"s",  // uploaded in the sandbox
+		"",   // verify now: fails at the role
+		"n",  // stop there
+		"4")
+	r := xops(t, e, in, "--accessible")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantSpoken(t, r.stdout)
+	wantLines(t, r.stdout,
+		"Type each answer and press Enter. Enter alone takes the answer in brackets; in [y/N] the capital letter is that answer.\n",
+		"\nStep 1 of 7: Entra checklist\n",
+		"   Where: Entra admin center, then Entra ID, then App registrations\n",
+		"\nStep 7 of 7: Verification\n",
+		"Passed, certificate-local: key matches certificate ",
+		"Failed, global-reader: ",
+		"    step to fix: assign-global-reader (Make the app a Global Reader)\n",
+		"Not checked, exchange: it needs ",
+		"contoso: failed at step assign-global-reader: Make the app a Global Reader.",
+		"Home: 1 linked account.\n",
+		"  contoso: failed at step assign-global-reader (Make the app a Global Reader); organization contoso-sandbox.onmicrosoft.com; certificate expires ")
+	if strings.Contains(r.stdout, "NAME") || strings.Contains(r.stdout, "Not checked, exchange: not checked") {
+		t.Errorf("a table header or a doubled 'not checked' is read out:\n%s", r.stdout)
+	}
+}
