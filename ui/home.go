@@ -337,6 +337,11 @@ func (h *homeScreen) selectedView(now time.Time) string {
 		// step's number says which one, and the account's page names it.
 		head = first(short)
 	}
+	if when != "" && lipgloss.Width(head) > h.width {
+		// At 60×16: "failed at step 6 on 2026-11-01", not "checked 202…".
+		when = s.Muted.Render(" on " + verifiedText(*a))
+		head = first(short)
+	}
 	lines := []string{
 		head,
 		s.Muted.Render("org    ") + s.Code.Render(safetext.Line(a.Organization)),

@@ -40,3 +40,23 @@ func TestFilterPlaceholderWholeAt60(t *testing.T) {
 	hs.keys("/")
 	hs.mustShow("/ name, org or tenant", "3 of 3")
 }
+
+// At 60×16 (43 columns) "· checked 2026-11-01" does not fit beside a
+// failed account's status either: it says "on 2026-11-01" rather than
+// "checked 202…".
+func TestHomeSelectedDateWholeAt60(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	acct := store.Account{ID: "a1", Name: "Fabrikam", Organization: "contoso.onmicrosoft.com",
+		TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", Cloud: "global", Created: at,
+		Status: store.StatusFailed, FailedStep: string(entra.StepUploadCertificate), LastVerified: at,
+		Credentials: []store.Credential{{ID: "c1", Thumbprint: "3F2A9C01D4B7E8A65C0B1F29E7D3A4C5B6E7F801",
+			KeySize: 2048, NotBefore: at, NotAfter: at.AddDate(1, 0, 0), Created: at}}}
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: []store.Account{acct}}, Now: func() time.Time { return testNow }}, 60, 16)
+	hs.mustShow("Fabrikam  ✗ failed at step 6 on 2026-11-01")
+	if strings.Contains(hs.view(), "202…") {
+		t.Fatalf("the date is cut:\n%s", hs.view())
+	}
+	hs = newHarness(t, Deps{Store: &fakeStore{accounts: []store.Account{acct}}, Now: func() time.Time { return testNow }}, 80, 24)
+	hs.mustShow("✗ failed at step 6 · checked 2026-11-01")
+}
