@@ -322,7 +322,11 @@ func (h *homeScreen) selectedView(now time.Time) string {
 	e, at := expiryOf(*a, now)
 	cert := expiryStyle(s, e).Render(expiryWords(e, at, now))
 	if _, ok := a.PendingCredential(); ok {
-		cert += s.Warn.Render(" · rotation under way")
+		under := " · rotation under way"
+		if lipgloss.Width("cert   "+cert+under) > h.width {
+			under = " · rotating" // 60×16: whole, rather than "rotation under…"
+		}
+		cert += s.Warn.Render(under)
 	}
 	when := ""
 	if !a.LastVerified.IsZero() {

@@ -60,3 +60,24 @@ func TestHomeSelectedDateWholeAt60(t *testing.T) {
 	hs = newHarness(t, Deps{Store: &fakeStore{accounts: []store.Account{acct}}, Now: func() time.Time { return testNow }}, 80, 24)
 	hs.mustShow("✗ failed at step 6 · checked 2026-11-01")
 }
+
+// At 60×16 an account mid-rotation says so whole: "· rotating", not
+// "· rotation under…".
+func TestHomeSelectedRotationWholeAt60(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	cred := func(id string) store.Credential {
+		return store.Credential{ID: id, Thumbprint: "3F2A9C01D4B7E8A65C0B1F29E7D3A4C5B6E7F80" + id[1:],
+			KeySize: 2048, NotBefore: at, NotAfter: at.AddDate(1, 0, 0), Created: at}
+	}
+	pending := cred("c2")
+	pending.Pending = true
+	acct := store.Account{ID: "a1", Name: "Fabrikam", Organization: "contoso.onmicrosoft.com",
+		TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", Cloud: "global", Created: at,
+		Status: store.StatusVerified, LastVerified: at, Credentials: []store.Credential{cred("c1"), pending}}
+	hs := newHarness(t, Deps{Store: &fakeStore{accounts: []store.Account{acct}}, Now: func() time.Time { return testNow }}, 60, 16)
+	hs.mustShow("· rotating")
+	hs.mustNotShow("under…")
+	hs = newHarness(t, Deps{Store: &fakeStore{accounts: []store.Account{acct}}, Now: func() time.Time { return testNow }}, 80, 24)
+	hs.mustShow("· rotation under way")
+}
