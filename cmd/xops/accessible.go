@@ -238,6 +238,6 @@ func (a *app) accessibleVerifyAccount(p *prompter, svc *flow.Service) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.accessibleVerify(p, svc, name, nil)
+	_, err = a.accessibleVerify(p, svc, name, false, nil)
 	return err
 }

@@ -217,3 +217,20 @@ func TestAccessibleHandoverSignalKeepsGuidedPart(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessibleAutoSignalSaysSo: an automatic run stopped by the system
+// (here while it waits for the sign-in) says it was a signal, not the
+// admin's ctrl+c, and what it left.
+func TestAccessibleAutoSignalSaysSo(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.sb.SetAdmin(sandbox.Admin{ApproveAfter: -1}) // never signs in
+	p := r.startPiped()
+	p.send("3", "1", "Waiting Corp")
+	p.waitFor("Waiting for you to sign in")
+	code, out, errOut := p.stop(syscall.SIGTERM)
+	want := "xops: stopped by a signal (terminated); nothing for Waiting Corp was made in the tenant yet; nothing saved"
+	if code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d (want 1), stderr does not say %q:\n%s\nstdout:\n%s", code, want, errOut, tailOf(out, 600))
+	}
+}

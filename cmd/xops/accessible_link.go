@@ -179,7 +179,7 @@ func (s *linkSession) run() error {
 			return err
 		}
 	}
-	_, err := s.a.accessibleVerify(s.p, s.svc, s.in.Name, s.sandboxFix)
+	_, err := s.a.accessibleVerify(s.p, s.svc, s.in.Name, true, s.sandboxFix)
 	return err
 }
 

@@ -62,3 +62,21 @@ func TestAccessibleSaysInWords(t *testing.T) {
 		t.Errorf("a table header or a doubled 'not checked' is read out:\n%s", r.stdout)
 	}
 }
+
+// Verifying from Home is not a page of the link wizard: it is not
+// announced as "Step 7 of 7", and the account just chosen is verified at
+// once, without asking again whether to verify it.
+func TestAccessibleVerifyFromHomeAsksOnce(t *testing.T) {
+	t.Parallel()
+	e, _, _ := linked(t, "contoso")
+	e["XOPS_SANDBOX"] = "1"
+	r := xops(t, e, answers("2", "contoso", "n", "4"), "--accessible")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantSpoken(t, r.stdout)
+	wantLines(t, r.stdout, "Account to verify (its name): \nVerifying contoso against the sandbox tenant.\nPassed, certificate-local: ", "\nFailed, ", "Verify again? [y/N] \nNot verified.")
+	if strings.Contains(r.stdout, "Step 7 of 7") || strings.Contains(r.stdout, "now, against") {
+		t.Errorf("verifying from Home is announced as a wizard page, or asks again:\n%s", r.stdout)
+	}
+}

@@ -12,19 +12,25 @@ import (
 // accessibleVerify verifies an account live, printing each check as it
 // lands, and names the checklist step to fix when one fails. The admin can
 // fix it and verify again; in the sandbox, fix (non-nil) does the step from
-// here. It reports whether the account ended verified.
-func (a *app) accessibleVerify(p *prompter, svc *flow.Service, name string, fix func(entra.Step) error) (bool, error) {
-	p.say("")
-	p.say("Step %d of %d: %s", wizard.StepVerify.Number(), len(wizard.Steps), wizard.StepVerify.Title())
+// here. inLink is the link wizard's last page, announced as such and asked
+// first; from Home the account just chosen is verified at once. It reports
+// whether the account ended verified.
+func (a *app) accessibleVerify(p *prompter, svc *flow.Service, name string, inLink bool, fix func(entra.Step) error) (bool, error) {
 	where := "live against Microsoft"
 	if a.sb != nil {
 		where = "against the sandbox tenant"
 	}
-	if yes, err := p.yesNo("Verify "+oneLine(name)+" now, "+where+"?", true); err != nil || !yes {
-		if err == nil {
-			p.say("Not verified. Later: xops accounts verify %s", shellQuote(name))
+	if inLink {
+		p.say("")
+		p.say("Step %d of %d: %s", wizard.StepVerify.Number(), len(wizard.Steps), wizard.StepVerify.Title())
+		if yes, err := p.yesNo("Verify "+oneLine(name)+" now, "+where+"?", true); err != nil || !yes {
+			if err == nil {
+				p.say("Not verified. Later: xops accounts verify %s", shellQuote(name))
+			}
+			return false, err
 		}
-		return false, err
+	} else {
+		p.say("Verifying %s %s.", oneLine(name), where)
 	}
 	for {
 		r, err := a.verifyOnce(p, svc, name)
