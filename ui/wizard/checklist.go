@@ -188,11 +188,13 @@ func (m *Model) untickedQuestion(w int) []string {
 			nums = append(nums, fmt.Sprint(i+1))
 		}
 	}
-	q := fmt.Sprintf("Step %s not ticked. Continue anyway? y/n", strings.Join(nums, ", "))
+	list := strings.Join(nums, ", ")
+	q := fmt.Sprintf("Step %s not ticked. Continue anyway? y/n", list)
 	if len(nums) > 1 {
-		q = fmt.Sprintf("Steps %s not ticked. Continue anyway? y/n", strings.Join(nums, ", "))
+		q = fmt.Sprintf("Steps %s not ticked. Continue anyway? y/n", list)
 	}
-	return []string{s.Warn.Render(truncate(q, w))}
+	// Narrow, the question says less but keeps its y/n.
+	return []string{s.Warn.Render(fitting(w, q, list+" not ticked: continue? y/n"))}
 }
 
 // stepDetail is one checklist step in full: where to go (with links), what

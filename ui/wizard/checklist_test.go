@@ -137,3 +137,19 @@ func TestChecklistAt60x16ReadsWhole(t *testing.T) {
 		t.Errorf("help %q", bar)
 	}
 }
+
+// At 60×16 (43 columns) the question keeps its "y/n": with every step
+// unticked it read "Steps 1, 2, 3, 4, 5 not ticked. Continue anywa…".
+func TestUntickedQuestionWholeWhenNarrow(t *testing.T) {
+	t.Parallel()
+	h, _, _ := newTestWizard(t, 43, 13)
+	h.press("enter")
+	if !shows(h, "1, 2, 3, 4, 5 not ticked: continue? y/n") {
+		t.Errorf("the question at 43 columns:\n%s", h.view())
+	}
+	h, _, _ = newTestWizard(t, 80, 24)
+	h.press("enter")
+	if !shows(h, "Steps 1, 2, 3, 4, 5 not ticked. Continue anyway? y/n") {
+		t.Errorf("the question at 80 columns:\n%s", h.view())
+	}
+}
