@@ -11,6 +11,7 @@ import (
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/flow/wizard"
+	"github.com/xops/xops/store"
 )
 
 // generate makes the key pair and certificate. The key is stored at once
@@ -19,8 +20,7 @@ import (
 func (s *linkSession) generate() error {
 	s.page(wizard.StepGenerate)
 	if s.cred != nil && s.cred.MadeFor == s.in.Name && s.cred.KeySize == s.in.KeySize && s.cred.CertDays == s.in.CertDays {
-		s.p.say("Reusing the key made earlier for this link. Thumbprint (SHA-1): %s; valid %s to %s.",
-			s.sc.Thumbprint, rfc3339(s.sc.NotBefore), rfc3339(s.sc.NotAfter))
+		s.p.say("Reusing the key made earlier for this link. Thumbprint (SHA-1): %s; %s.", s.sc.Thumbprint, validity(s.sc))
 		return nil
 	}
 	if s.cred != nil {
@@ -29,8 +29,7 @@ func (s *linkSession) generate() error {
 	if s.autoCred.ID != "" {
 		if s.in.Name == s.autoName && s.in.KeySize == s.autoCred.KeySize && s.in.CertDays == s.autoDays {
 			s.sc = s.autoCred
-			s.p.say("Reusing the key the automatic setup made. Thumbprint (SHA-1): %s; valid %s to %s.",
-				s.sc.Thumbprint, rfc3339(s.sc.NotBefore), rfc3339(s.sc.NotAfter))
+			s.p.say("Reusing the key the automatic setup made. Thumbprint (SHA-1): %s; %s.", s.sc.Thumbprint, validity(s.sc))
 			return nil
 		}
 		s.p.say("The name, key size or lifetime differs from the key the automatic setup made: making a new one (that key is removed once the account is saved).")
@@ -55,8 +54,16 @@ func (s *linkSession) generate() error {
 		s.keepOrSay()
 		s.dropKey(earlier)
 	}
-	s.p.say("Done. Thumbprint (SHA-1): %s; valid %s to %s.", sc.Thumbprint, rfc3339(sc.NotBefore), rfc3339(sc.NotAfter))
+	s.p.say("Done. Thumbprint (SHA-1): %s; %s.", sc.Thumbprint, validity(sc))
 	return nil
+}
+
+// validity says when a certificate is valid as a person says it — "valid
+// from 2026-11-30 04:08 UTC to 2027-11-30 04:13 UTC" — not in RFC 3339,
+// whose T and Z a screen reader reads out letter by letter.
+func validity(c store.Credential) string {
+	const layout = "2006-01-02 15:04 UTC"
+	return fmt.Sprintf("valid from %s to %s", c.NotBefore.UTC().Format(layout), c.NotAfter.UTC().Format(layout))
 }
 
 // writeCertificate saves the certificate (PEM), ./NAME.cer unless the admin
@@ -140,7 +147,7 @@ func (s *linkSession) upload() error {
 		abs = s.certPath
 	}
 	st := s.steps[entra.StepUploadCertificate]
-	s.p.say("%s: upload %s", st.Title, oneLine(abs))
+	s.p.say("%s: the file is %s.", st.Title, oneLine(abs))
 	if st.Where != "" {
 		s.p.say("   Where: %s", st.Where)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -58,6 +59,14 @@ func TestAccessibleSaysInWords(t *testing.T) {
 		"contoso: failed at step assign-global-reader: Make the app a Global Reader.",
 		"Home: 1 linked account.\n",
 		"  contoso: failed at step assign-global-reader (Make the app a Global Reader); organization contoso-sandbox.onmicrosoft.com; certificate expires ")
+	// Times as a person says them, not RFC 3339's 2026-11-30T04:08:45Z.
+	if !regexp.MustCompile(`\nDone\. Thumbprint \(SHA-1\): [0-9A-F]{40}; valid from \d{4}-\d\d-\d\d \d\d:\d\d UTC to \d{4}-\d\d-\d\d \d\d:\d\d UTC\.\n`).MatchString(r.stdout) ||
+		regexp.MustCompile(`\dT\d\d:\d\d:\d\dZ`).MatchString(r.stdout) {
+		t.Errorf("the certificate's validity is not said as dates and times in UTC:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "\nUpload the certificate: the file is "+cert+".\n") {
+		t.Errorf("the upload page does not name the file plainly:\n%s", r.stdout)
+	}
 	if strings.Contains(r.stdout, "NAME") || strings.Contains(r.stdout, "Not checked, exchange: not checked") {
 		t.Errorf("a table header or a doubled 'not checked' is read out:\n%s", r.stdout)
 	}
