@@ -141,7 +141,7 @@ func (a *app) rootCmd() *cobra.Command {
 	f.BoolVar(&a.g.sandbox, "sandbox", false, "use the built-in simulated tenant, with its own store (env XOPS_SANDBOX=1)")
 	a.addAccessibleFlag(f)
 
-	root.AddCommand(a.versionCmd(), a.accountsCmd(), a.linkCmd(), a.storeCmd())
+	root.AddCommand(a.versionCmd(), a.accountsCmd(), a.linkCmd(), a.storeCmd(), a.sandboxCmd())
 	return root
 }
 
