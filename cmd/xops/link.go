@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/xops/xops/entra/certs"
 	"github.com/xops/xops/flow"
+	"github.com/xops/xops/store"
 )
 
 func (a *app) linkCmd() *cobra.Command {
@@ -204,53 +206,16 @@ func writeNewFile(path string, data []byte, perm os.FileMode) error {
 	return writeWhole(path, data, perm, false)
 }
 
-// writeWhole writes data to path with perm through a temporary file beside
-// it (mode 0600 until it is whole), synced before it gets its name: a kill,
-// a crash or a full disk leaves path as it was — no file, or the old one
-// whole — never the first bytes of the new one. Without replace the name
-// is given by a hard link, which fails if path exists; with replace by a
-// rename over it.
+// writeWhole writes data to path with perm, all or nothing (store.WriteFile):
+// the file has no name until it is whole and synced, so a kill, a crash or
+// a full disk leaves path as it was — no file, or the old one whole — and
+// no copy under a temporary name. Without replace an existing path is
+// never replaced (fs.ErrExist); with replace it is, in one rename.
 func writeWhole(path string, data []byte, perm os.FileMode, replace bool) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	return store.WriteFile(path, perm, replace, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	defer os.Remove(tmp.Name()) // after the link or rename, only the temporary name goes
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if replace {
-		err = os.Rename(tmp.Name(), path)
-	} else {
-		err = os.Link(tmp.Name(), path)
-	}
-	if err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes a new directory entry durable. Failure is not fatal: the
-// data itself was synced already.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
+	})
 }
 
 // shellQuote quotes a name for a command line the admin may paste.
