@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -223,17 +224,40 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// accessibleVerifyAccount asks which account and verifies it check by check.
+// accessibleVerifyAccount asks which account — its number in the list, or
+// its name; Enter alone for the only one — and verifies it check by check.
 func (a *app) accessibleVerifyAccount(p *prompter, svc *flow.Service) error {
-	name, err := p.field("Account to verify (its name)", "", func(v string) (string, error) {
+	accounts, _, err := svc.Store.Accounts()
+	if err != nil {
+		return failedErr(fmt.Errorf("read the accounts: %w", err))
+	}
+	p.say("Which account?")
+	for i, acc := range accounts {
+		p.say("  %d. %s", i+1, oneLine(acc.Name))
+	}
+	def := ""
+	if len(accounts) == 1 {
+		def = accounts[0].Name
+	}
+	name, err := p.field("Account to verify (its number or name)", def, func(v string) (string, error) {
 		if strings.TrimSpace(v) == "" {
-			return "", errors.New("type the name of an account from the list above")
+			return "", errors.New("type the number or the name of an account from the list above")
 		}
 		acc, err := svc.Account(v)
-		if err != nil {
-			return "", err
+		if err == nil {
+			return acc.Name, nil
 		}
-		return acc.Name, nil
+		if n, convErr := strconv.Atoi(strings.TrimSpace(v)); convErr == nil {
+			if n < 1 || n > len(accounts) {
+				return "", fmt.Errorf("there is no account %d: type a number from 1 to %d, or an account's name", n, len(accounts))
+			}
+			return accounts[n-1].Name, nil
+		}
+		var nf *flow.NotFoundError
+		if errors.As(err, &nf) {
+			return "", fmt.Errorf("no account named %q: type a number from 1 to %d, or a name from the list above", oneLine(v), len(accounts))
+		}
+		return "", err
 	})
 	if err != nil {
 		return err

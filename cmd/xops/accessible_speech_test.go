@@ -84,8 +84,27 @@ func TestAccessibleVerifyFromHomeAsksOnce(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	wantSpoken(t, r.stdout)
-	wantLines(t, r.stdout, "Account to verify (its name): \nVerifying contoso against the sandbox tenant.\nPassed, certificate-local: ", "\nFailed, ", "Verify again? [y/N] \nNot verified.")
+	wantLines(t, r.stdout, "Account to verify (its number or name) [contoso]: \nVerifying contoso against the sandbox tenant.\nPassed, certificate-local: ", "\nFailed, ", "Verify again? [y/N] \nNot verified.")
 	if strings.Contains(r.stdout, "Step 7 of 7") || strings.Contains(r.stdout, "now, against") {
 		t.Errorf("verifying from Home is announced as a wizard page, or asks again:\n%s", r.stdout)
 	}
+}
+
+// "Verify an account" lists the accounts numbered: the admin types a
+// number (or the name), rather than spelling a name heard in the list; a
+// number out of range is refused, saying what to type.
+func TestAccessibleVerifyChoosesByNumber(t *testing.T) {
+	t.Parallel()
+	e, _, _ := linked(t, "alpha", "beta")
+	e["XOPS_SANDBOX"] = "1"
+	r := xops(t, e, answers("2", "9", "gamma", "2", "n", "2", "Alpha", "n", "4"), "--accessible")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantLines(t, r.stdout,
+		"Which account?\n  1. alpha\n  2. beta\nAccount to verify (its number or name): \n",
+		"  there is no account 9: type a number from 1 to 2, or an account's name\n",
+		"  no account named \"gamma\": type a number from 1 to 2, or a name from the list above\n",
+		"Verifying beta against the sandbox tenant.",
+		"Verifying alpha against the sandbox tenant.")
 }
