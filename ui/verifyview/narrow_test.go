@@ -105,3 +105,23 @@ func TestIDsAreNotSplitAtHyphens(t *testing.T) {
 		}
 	}
 }
+
+// TestShortScreenGivesSpacersToTheChecks: when the checks do not fit (they
+// scroll), the blank rows that set the header and the footer apart go to
+// the checks instead; with room for everything they stay.
+func TestShortScreenGivesSpacersToTheChecks(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, newFake(finished("contoso", consentMissing())), Deps{}, 44, 13)
+	h.settle()
+	lines := strings.Split(h.view(), "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			t.Errorf("row %d blank while the checks scroll:\n%s", i, strings.Join(lines, "\n"))
+		}
+	}
+	h = newHarness(t, newFake(finished("contoso", consentMissing())), Deps{}, 80, 40)
+	h.settle()
+	if lines := strings.Split(h.view(), "\n"); strings.TrimSpace(lines[2]) != "" {
+		t.Errorf("with room, the header's blank row is gone:\n%s", strings.Join(lines, "\n"))
+	}
+}

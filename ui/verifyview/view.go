@@ -24,9 +24,8 @@ const (
 // View implements uikit.Screen: a header, the checks (scrolling when they do
 // not fit), and a status footer pinned to the bottom of the given height.
 func (m *Model) View() string {
-	header := m.header()
-	footer := m.footer()
 	body, _, _ := m.body()
+	header, footer := m.chrome(len(body))
 
 	window := m.window(len(body))
 	offset := min(max(m.offset, 0), max(len(body)-window, 0))
@@ -46,7 +45,19 @@ func (m *Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// header is the title and a line that says what is happening.
+// chrome is the header and the footer for a body of total lines: each with
+// its blank row that sets it apart from the checks, unless the checks would
+// then not fit (they scroll), when those rows go to the checks.
+func (m *Model) chrome(total int) (header, footer []string) {
+	header, footer = m.header(), m.footer()
+	if total <= m.height-len(header)-len(footer) {
+		return header, footer
+	}
+	return header[:len(header)-1], footer[1:]
+}
+
+// header is the title and a line that says what is happening, then a blank
+// row.
 func (m *Model) header() []string {
 	title := m.styles.Title.Render(ansi.Truncate("Verify “"+line(m.deps.Account)+"”", m.width, "…"))
 	sub := "Checking the setup live with Microsoft"
@@ -255,7 +266,8 @@ func scrollHint(offset, total, window int) string {
 // window is how many body lines fit; when they do not all fit, one line is
 // kept for the scroll hint.
 func (m *Model) window(total int) int {
-	free := m.height - len(m.header()) - len(m.footer())
+	header, footer := m.chrome(total)
+	free := m.height - len(header) - len(footer)
 	if total > free {
 		free--
 	}
