@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,7 +107,14 @@ func selfCommand(t *testing.T, args ...string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, args...)
+	// A run that hangs is killed after a while (the test then fails on its
+	// exit code) rather than holding the whole package until go test's
+	// timeout; WaitDelay keeps a leftover grandchild holding the output
+	// pipes from doing the same.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.WaitDelay = 10 * time.Second
 	// A race-enabled binary sleeps a second at exit unless told not to.
 	cmd.Env = append(os.Environ(), "XOPS_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	return cmd
