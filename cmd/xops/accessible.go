@@ -103,14 +103,9 @@ func (a *app) runAccessible(cmd *cobra.Command) error {
 
 // accessibleHome loops over Home and its menu until the admin quits. A
 // link left unfinished, guided or automatic, is offered first, as the TUI
-// opens "Link a New Microsoft Account" on it.
+// opens "Link a New Microsoft Account" on it (which says the guided one).
 func (a *app) accessibleHome(p *prompter, svc *flow.Service) error {
-	if draft, found, err := guidedDraft(svc.Store); found {
-		if name := draft.Form.Name; err == nil && name != "" {
-			p.say("A guided link of %s was left unfinished.", oneLine(name))
-		} else {
-			p.say("A guided link was left unfinished.")
-		}
+	if _, found, _ := guidedDraft(svc.Store); found {
 		if err := a.accessibleLinkMicrosoft(p, svc); err != nil {
 			return err
 		}

@@ -56,7 +56,7 @@ func (a *app) offerGuidedDraft(p *prompter, svc *flow.Service) (found bool, err 
 	p.say("")
 	p.say("Link a New Microsoft Account")
 	if broken != nil {
-		p.say("A wizard in progress was found, but it cannot be used:")
+		p.say("A guided link was left unfinished, but it cannot be used:")
 		p.say("%s", oneLine(broken.Error()))
 		i, err := p.menuNotes("What next?", []note{
 			{"Start over", "the old draft is deleted and you begin at the checklist"},
@@ -67,7 +67,11 @@ func (a *app) offerGuidedDraft(p *prompter, svc *flow.Service) (found bool, err 
 		}
 		draft = wizard.New() // its key, if any, is for 'xops store check --prune'
 	} else {
-		p.say("You have a link in progress from an earlier session.")
+		if name := draft.Form.Name; name != "" {
+			p.say("A guided link of %s was left unfinished.", oneLine(name))
+		} else {
+			p.say("A guided link was left unfinished.")
+		}
 		i, err := p.menu("What next?", []string{
 			resumeLabel(draft),
 			"Start over (forget it, and delete its unused key)",

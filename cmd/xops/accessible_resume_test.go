@@ -160,9 +160,11 @@ func TestAccessibleResumesTUIDraft(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 			}
+			if n := strings.Count(r.stdout, "left unfinished") + strings.Count(r.stdout, "in progress"); n != 1 {
+				t.Errorf("the link left unfinished is said %d times, want once (each is read aloud):\n%s", n, r.stdout)
+			}
 			wantLines(t, r.stdout,
-				"A guided link of contoso was left unfinished.",
-				"You have a link in progress from an earlier session.",
+				"Link a New Microsoft Account\nA guided link of contoso was left unfinished.\nWhat next?\n",
 				"1. "+tc.label,
 				"2. Start over (forget it, and delete its unused key)",
 				"Resuming at step "+map[wizard.Step]string{wizard.StepCertificate: "4", wizard.StepUpload: "5"}[tc.at],
@@ -356,7 +358,7 @@ func TestAccessibleBrokenDraftOffersStartOver(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	wantLines(t, r.stdout, "A guided link was left unfinished.", "A wizard in progress was found, but it cannot be used:",
+	wantLines(t, r.stdout, "A guided link was left unfinished, but it cannot be used:\n",
 		"made by a newer xops", "1. Start over", "2. Back", "Step 1 of 7: Entra checklist")
 	if strings.Contains(r.stdout, "Resume") {
 		t.Errorf("an unreadable draft was offered to resume:\n%s", r.stdout)
