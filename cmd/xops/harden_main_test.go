@@ -80,9 +80,14 @@ func runBin(t *testing.T, bin string, env []string, killAfter time.Duration, arg
 		stdout bytes.Buffer
 	)
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, &stdout), &out
+	cmd.WaitDelay = 10 * time.Second // a grandchild holding the pipes cannot hold Wait
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A run that hangs is killed (and reported as killed) rather than
+	// holding the package until go test's timeout.
+	guard := time.AfterFunc(3*time.Minute, func() { _ = cmd.Process.Kill() })
+	defer guard.Stop()
 	if killAfter > 0 {
 		timer := time.AfterFunc(killAfter, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
 		defer timer.Stop()
