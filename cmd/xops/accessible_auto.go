@@ -115,7 +115,7 @@ func (a *app) accessibleAuto(p *prompter, svc *flow.Service, resume *flow.AutoPr
 				return err
 			}
 		}
-		res, err := a.autoRun(p, svc, name, resume)
+		res, failSaid, err := a.autoRun(p, svc, name, resume)
 		var ie *flow.InputError
 		var ae *flow.AutoLinkError
 		switch {
@@ -134,7 +134,7 @@ func (a *app) accessibleAuto(p *prompter, svc *flow.Service, resume *flow.AutoPr
 				p.say("The run stopped at: %s.", ae.Step.Title())
 				return &autoStopped{cause: stop, name: name}
 			}
-			return a.autoFailed(p, svc, ae)
+			return a.autoFailed(p, svc, ae, failSaid)
 		case a.stoppedBy(err) != nil:
 			return &autoStopped{cause: a.stoppedBy(err), name: name}
 		default:
@@ -179,14 +179,15 @@ func (a *app) stoppedBy(err error) error {
 // input: end of input (ctrl+d) stops the run as ctrl+c does, and its
 // progress stays in the draft; a line typed meanwhile is kept for the next
 // question. The keys are unlocked first, so no passphrase prompt reads the
-// terminal while the watch does.
-func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.AutoProgress) (flow.AutoLinkResult, error) {
+// terminal while the watch does. failSaid is the message of the step that
+// failed, as it was said.
+func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.AutoProgress) (res flow.AutoLinkResult, failSaid string, err error) {
 	if err := a.unlockKeys(p, svc); err != nil {
-		return flow.AutoLinkResult{}, err
+		return flow.AutoLinkResult{}, "", err
 	}
 	ep, client, err := a.endpoints()
 	if err != nil {
-		return flow.AutoLinkResult{}, err
+		return flow.AutoLinkResult{}, "", err
 	}
 	ctx, cancel := context.WithCancelCause(p.ctx)
 	defer cancel(nil)
@@ -216,6 +217,9 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 			if line := spokenEvent(e); line != "" {
 				p.say("%s", line)
 			}
+			if !e.Running && !e.OK {
+				failSaid = oneLine(e.Message)
+			}
 		},
 		OnAttempt: func(n int, r entra.Report) {
 			if !r.OK {
@@ -223,13 +227,13 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 			}
 		},
 	}
-	res, err := svc.AutoLink(ctx, in, hooks)
+	res, err = svc.AutoLink(ctx, in, hooks)
 	close(stop)
 	wg.Wait()
 	if err != nil && ctx.Err() != nil {
 		err = errors.Join(err, context.Cause(ctx))
 	}
-	return res, err
+	return res, failSaid, err
 }
 
 // sayDeviceCode tells where to sign in: the address and the code each on a
@@ -301,10 +305,14 @@ func (a *app) autoDone(p *prompter, res flow.AutoLinkResult) {
 // autoFailed says why the run stopped and what exists, then offers the ways
 // out, as ui/autosetup's failure page: where the tenant or the role blocks
 // the automatic path, the guided checklist prefilled, else running it again.
-func (a *app) autoFailed(p *prompter, svc *flow.Service, ae *flow.AutoLinkError) (err error) {
+// The reason is not said again when the failed step's line (failSaid, its
+// message) just said it: a screen reader would read it twice in full.
+func (a *app) autoFailed(p *prompter, svc *flow.Service, ae *flow.AutoLinkError, failSaid string) (err error) {
 	p.say("")
 	p.say("Stopped at: %s", ae.Step.Title())
-	p.say("%s", oneLine(sentence(ae.Err.Error())))
+	if why := oneLine(ae.Err.Error()); failSaid == "" || !strings.Contains(why, failSaid) {
+		p.say("%s", sentence(why))
+	}
 	inv := ae.Inventory
 	if len(inv.Items) == 0 {
 		inv = entra.InventoryFromProgress(ae.Progress.Setup) // never leave what was made unexplained

@@ -143,6 +143,9 @@ func TestAccessibleAutoMissingRoleOffersGuided(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
 	}
+	if n := strings.Count(res.stdout, "may not grant admin consent"); n != 1 {
+		t.Errorf("why the run stopped is said %d times, want once (each is read aloud in full):\n%s", n, res.stdout)
+	}
 	prog, ok := r.autoDraft()
 	if ok {
 		t.Errorf("the automatic run's draft stayed after the guided save: %+v", prog)
