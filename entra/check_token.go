@@ -182,7 +182,7 @@ func (v *Verifier) diagnoseTokenError(ctx context.Context, client confidential.C
 	case ref.has(700027, 50012, 5002723, 50027):
 		return tokenOutcome{app: appOK, cert: failed(CheckCertificate, StepUploadCertificate,
 			fmt.Sprintf("Entra does not accept certificate %s for this app: it is not among the app's uploaded certificates", thumb),
-			fmt.Sprintf("the app → Certificates & secrets → Certificates → Upload certificate → the .cer file xops saved; the portal's thumbprint must read %s", thumb))}
+			fmt.Sprintf("the app → Certificates & secrets → Certificates → Upload certificate → this account's .cer file (export it again if you no longer have it); the portal's thumbprint must read %s", thumb))}
 	case ref.has(500011):
 		return v.noExchangeOutcome(ctx, client, t, cred, appOK, said)
 	case ref.has(7000215, 7000218, 1002012, 70003, 900144, 700021, 50048, 700023, 5002741, 90011, 70011):

@@ -128,7 +128,15 @@ func ScreenHint(hint string) string {
 	hint = cutAdvice(hint, legacyWaitPrefix, false)
 	// A running screen cannot take a flag: the cloud is chosen when xops
 	// starts (the draft and the account wait meanwhile).
-	return strings.ReplaceAll(hint, runAgainCloud, "quit, then start xops again with --cloud")
+	hint = strings.ReplaceAll(hint, runAgainCloud, "quit, then start xops again with --cloud")
+	// A step is named by its contract ID for scripts; a screen numbers the
+	// checklist instead.
+	for _, st := range ChecklistSteps {
+		if n := st.Number(); n > 0 {
+			hint = strings.ReplaceAll(hint, "(step "+string(st)+")", fmt.Sprintf("(checklist step %d)", n))
+		}
+	}
+	return hint
 }
 
 // runAgainCloud opens cloudHint's advice.

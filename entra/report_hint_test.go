@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,15 @@ func TestScreenHintCloudAdvice(t *testing.T) {
 		if !strings.HasPrefix(got, "quit, then start xops again with --cloud ") || strings.Contains(got, "run again") {
 			t.Errorf("ScreenHint(%q) = %q", h, got)
 		}
+	}
+}
+
+// A step named by its contract ID in a hint reads as its checklist number
+// on a screen; the command line keeps the ID.
+func TestScreenHintNumbersSteps(t *testing.T) {
+	in := "copy its Application (client) ID from Overview — not the Object ID (step copy-ids)"
+	want := fmt.Sprintf("copy its Application (client) ID from Overview — not the Object ID (checklist step %d)", StepCopyIDs.Number())
+	if got := ScreenHint(in); got != want {
+		t.Errorf("ScreenHint = %q, want %q", got, want)
 	}
 }
