@@ -26,7 +26,7 @@ func TestAccessiblePipedAnswerNeverRunsOn(t *testing.T) {
 		t.Parallel()
 		e, _ := newStore(t)
 		code, out := xopsOneStream(t, e, "4\n", "--accessible")
-		if code != 0 || !strings.HasSuffix(out, "Choose 1-4: \n") {
+		if code != 0 || !strings.HasSuffix(out, "Choose 1 to 4: \n") {
 			t.Errorf("exit %d; the output does not end with the answered prompt and a line break:\n%q", code, tailOf(out, 200))
 		}
 	})

@@ -202,7 +202,7 @@ func (p *prompter) menu(title string, options []string) (int, error) {
 // choose1 asks for a number from 1 to n and returns it less one.
 func (p *prompter) choose1(n int) (int, error) {
 	for {
-		s, err := p.ask(fmt.Sprintf("Choose 1-%d:", n))
+		s, err := p.ask(fmt.Sprintf("Choose 1 to %d:", n)) // "1-4" is read "1 minus 4"
 		if err != nil {
 			return 0, err
 		}

@@ -94,7 +94,7 @@ func TestWrapProseKeepsShortLinesAndNoWidth(t *testing.T) {
 	if got := wrapProse(long, 0); len(got) != 1 || got[0] != long {
 		t.Errorf("width 0 (not a terminal) changed the line: %q", got)
 	}
-	if got := wrapProse("Choose 1-4: ", 80); len(got) != 1 || got[0] != "Choose 1-4: " {
+	if got := wrapProse("Choose 1 to 4: ", 80); len(got) != 1 || got[0] != "Choose 1 to 4: " {
 		t.Errorf("a short question changed: %q", got)
 	}
 	// A question keeps its trailing space on its last line, where the answer goes.
@@ -113,7 +113,7 @@ func TestAccessibleRefusalFromAPipeStartsANewLine(t *testing.T) {
 	e, _ := newStore(t)
 	r := xops(t, e, "9\nq\n3\n2\n", "--accessible")
 	for _, want := range []string{
-		"Choose 1-4: \nPlease type a number from 1 to 4.\nChoose 1-4: \nPlease type a number from 1 to 4.\nChoose 1-4: \n",
+		"Choose 1 to 4: \nPlease type a number from 1 to 4.\nChoose 1 to 4: \nPlease type a number from 1 to 4.\nChoose 1 to 4: \n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
