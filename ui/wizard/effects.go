@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -182,30 +183,30 @@ func loadCertCmd(keys KeyStore, id string) tea.Cmd {
 	}
 }
 
-// writeCertCmd writes the public certificate. Without overwrite it never
-// replaces a file: O_EXCL makes "exists" and "create" one step.
+// writeCertCmd writes the public certificate (mode 0644) whole or not at
+// all (store.WriteFile): a kill or a full disk never leaves part of a
+// certificate under path, which a later save would report as an existing
+// file. Without overwrite an existing file is never replaced.
 func writeCertCmd(path string, overwrite bool, data []byte) tea.Cmd {
 	return func() tea.Msg {
 		if len(data) == 0 {
 			return certWrittenMsg{path: path, err: errors.New("the certificate is not loaded yet; wait a moment and save again")}
 		}
-		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-		if overwrite {
-			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		}
-		f, err := os.OpenFile(path, flags, 0o644)
-		if errors.Is(err, fs.ErrExist) {
+		err := store.WriteFile(path, 0o644, overwrite, func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		})
+		switch {
+		case err == nil:
+			return certWrittenMsg{path: path}
+		case !overwrite && errors.Is(err, fs.ErrExist):
 			return certWrittenMsg{path: path, exists: true}
 		}
-		if err != nil {
-			return certWrittenMsg{path: path, err: fmt.Errorf("cannot write %s: %w", path, err)}
+		if _, serr := os.Stat(filepath.Dir(path)); errors.Is(serr, fs.ErrNotExist) {
+			// Else the error names the temporary file, which the admin never heard of.
+			return certWrittenMsg{path: path, err: fmt.Errorf("the folder %s does not exist; create it or type another path", filepath.Dir(path))}
 		}
-		_, werr := f.Write(data)
-		cerr := f.Close()
-		if werr != nil || cerr != nil {
-			return certWrittenMsg{path: path, err: fmt.Errorf("writing %s failed: %w", path, errors.Join(werr, cerr))}
-		}
-		return certWrittenMsg{path: path}
+		return certWrittenMsg{path: path, err: fmt.Errorf("writing %s failed: %w", path, err)}
 	}
 }
 
