@@ -47,7 +47,7 @@ func (s *linkSession) askFields(ask map[string]bool) error {
 		{validate.FieldName, validate.LabelName, s.in.Name, s.checkName, func(v string) { s.in.Name = v }},
 		{validate.FieldAppID, validate.LabelAppID, s.in.AppID, validate.AppID, func(v string) { s.in.AppID = v }},
 		{validate.FieldTenantID, validate.LabelTenantID, s.in.TenantID, s.checkTenantID, func(v string) { s.in.TenantID = v }},
-		{validate.FieldOrganization, validate.LabelOrganization + " (the *.onmicrosoft.com domain)", s.in.Organization, s.checkOrganization,
+		{validate.FieldOrganization, validate.LabelOrganization + " (the domain ending in .onmicrosoft.com)", s.in.Organization, s.checkOrganization,
 			func(v string) { s.in.Organization = v }},
 		{validate.FieldKeySize, validate.LabelKeySize + " in bits (2048, 3072 or 4096)", strconv.Itoa(s.in.KeySize),
 			intField(validate.LabelKeySize, validate.KeySize), func(v string) { s.in.KeySize, _ = strconv.Atoi(v) }},
