@@ -50,7 +50,7 @@ func TestAccessibleSaysInWords(t *testing.T) {
 	wantLines(t, r.stdout,
 		"Type each answer and press Enter. Enter alone takes the answer in brackets; in [y/N] the capital letter is that answer.\n",
 		"\nStep 1 of 7: Entra checklist\n",
-		"  4. Quit\nChoose 1 to 4: \n", // a range said as words: "1-4" is read "1 minus 4"
+		"  4. Quit\nChoose 1 to 4: \n",                                // a range said as words: "1-4" is read "1 minus 4"
 		"\nOrganization ID (the domain ending in .onmicrosoft.com) [", // not "*.onmicrosoft.com", read "star dot"
 		"   Where: Entra admin center, then Entra ID, then App registrations\n",
 		"\nStep 7 of 7: Verification\n",
