@@ -18,7 +18,7 @@ import (
 // automatic path signs in on the cloud chosen with the global flags, or in
 // the sandbox tenant, whose simulated admin approves the code by itself.
 func (a *app) linkScreen(svc *flow.Service, st *store.Store, wd uiwizard.Deps) func() uikit.Screen {
-	ad := autosetup.Deps{Service: svc, Drafts: st, Now: a.now,
+	ad := autosetup.Deps{Service: svc, Drafts: st, Now: a.now, Sandbox: a.g.sandbox,
 		Guided: func() uikit.Screen { return uiwizard.New(wd) }}
 	if ep, client, err := a.endpoints(); err == nil {
 		ad.Entra = func() flow.AdminSetup { return &entra.Setup{Endpoints: ep, HTTP: client} }

@@ -49,6 +49,10 @@ type Deps struct {
 	Wait     time.Duration
 	// Now tells the time for the countdown (nil: time.Now).
 	Now func() time.Time
+	// Sandbox: Entra is the simulated tenant (xops --sandbox), whose admin
+	// enters the device code by itself a moment after it is issued
+	// (entra/sandbox), so the code page says there is nothing to open.
+	Sandbox bool
 }
 
 // phase is the page on screen.

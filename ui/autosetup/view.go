@@ -106,8 +106,12 @@ func (m *Model) viewName() []string {
 	if m.nameErr != "" {
 		lines = append(lines, m.styles.Bad.Render("✗ "+hang("Friendly name: "+safetext.Line(m.nameErr), 2, m.w())))
 	}
-	lines = append(lines, "", m.styles.Muted.Render("Next you sign in as an admin of the tenant with a code; "+
-		"you need Application Administrator and Privileged Role Administrator (or Global Administrator)."))
+	next := "Next you sign in as an admin of the tenant with a code; " +
+		"you need Application Administrator and Privileged Role Administrator (or Global Administrator)."
+	if m.d.Sandbox {
+		next = "Sandbox: next the simulated admin (a Global Administrator of the sandbox tenant) signs in with a code by itself; nothing to open."
+	}
+	lines = append(lines, "", m.styles.Muted.Render(next))
 	return lines
 }
 
@@ -136,18 +140,30 @@ func (m *Model) viewRunning() []string {
 			return append(lines, m.spin.View()+" Asking Microsoft for a sign-in code…", "", s.Muted.Render("esc cancels"))
 		}
 		p := m.prompt
-		lines = append(lines, "On any device, open", s.Code.Render(safetext.Line(p.VerificationURL)), "and enter the code:",
-			m.bigCode(p.UserCode))
+		wait := "Waiting for you to sign in as an admin…"
+		if m.d.Sandbox {
+			// The sandbox's sign-in page is a loopback URL with nothing to
+			// do on it: its simulated admin enters the code after ~2 s.
+			lines = append(lines, s.Warn.Render("Sandbox: the simulated admin signs in with this code by itself in a moment;"),
+				s.Warn.Render("there is nothing to open and nothing to type."), m.bigCode(p.UserCode))
+			wait = "Waiting for the simulated admin to sign in…"
+		} else {
+			lines = append(lines, "On any device, open", s.Code.Render(safetext.Line(p.VerificationURL)), "and enter the code:",
+				m.bigCode(p.UserCode))
+		}
 		// OSC 52 needs the terminal's consent (tmux: set-clipboard): say so.
 		tail := "copied to your clipboard if the terminal allows (c: again)"
+		if m.d.Sandbox {
+			tail = "" // nothing to type, so nothing to copy
+		}
 		if !p.ExpiresAt.IsZero() {
 			left := p.ExpiresAt.Sub(m.now)
-			tail = "expires in " + countdown(left) + " · " + tail
+			tail = strings.TrimSuffix("expires in "+countdown(left)+" · "+tail, " · ")
 			if left <= 0 {
 				tail = "the code has expired; esc, then run it again"
 			}
 		}
-		return append(lines, s.Muted.Render(tail), "", m.spin.View()+" Waiting for you to sign in as an admin…")
+		return append(lines, s.Muted.Render(tail), "", m.spin.View()+" "+wait)
 	}
 	lines = append(lines, m.stepLines()...)
 	if m.lastMsg != "" {
