@@ -180,19 +180,25 @@ func (s State) push(loc Location) State {
 	return s
 }
 
-// jump moves to a top-level section: its only way back is Home, so esc from
-// Integrations or Settings leads Home, and esc on Home goes nowhere.
+// jump moves to a top-level section: its only way back is the first page,
+// so esc from Integrations or Settings leads Home, and esc on Home goes
+// nowhere. While no account is linked the first page is the platform picker:
+// an admin who looks at Settings on the first run comes back to it with esc
+// (Home, empty then, is a first page of its own: esc there goes nowhere).
 func (s State) jump(sec Section) State {
+	root := Location{Page: PageHome}
+	if s.Loaded && !s.Linked {
+		root = Location{Page: PagePicker}
+	}
 	switch sec {
 	case SectionIntegrations:
 		s.At = Location{Page: PageIntegrations}
 	case SectionSettings:
 		s.At = Location{Page: PageSettings}
 	default:
-		s.At = Location{Page: PageHome}
-		s.back = nil
+		s.At, s.back = Location{Page: PageHome}, nil
 		return s
 	}
-	s.back = []Location{{Page: PageHome}}
+	s.back = []Location{root}
 	return s
 }
