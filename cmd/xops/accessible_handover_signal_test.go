@@ -138,7 +138,7 @@ func TestAccessibleHandoverSignalKeepsGuidedPart(t *testing.T) {
 			r.sb.SetAdmin(sandbox.Admin{ApproveAfter: 50 * time.Millisecond, Roles: []string{entra.RoleApplicationAdministrator}})
 			p := r.startPiped()
 			p.send("3", "1", "Role Corp", "1") // Microsoft, set it up for me, a name; the role blocks it: guided
-			p.waitFor("done by the automatic setup.", "(grant-admin-consent)", "Done?")
+			p.waitFor("If the connection drops, this guided link is kept, to resume.", "done by the automatic setup.", "(grant-admin-consent)", "Done?")
 			p.send("y") // consent, by hand
 			p.waitFor("(assign-global-reader)", "Done?")
 			if tc.at == wizard.StepCertificate {

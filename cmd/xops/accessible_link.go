@@ -158,7 +158,7 @@ func (s *linkSession) run() error {
 		}
 	case s.fromAuto:
 		s.p.say("The guided checklist, with what the automatic setup did ticked and the IDs it learned filled in.")
-		s.p.say("End of input (ctrl+d) stops here; the automatic setup's progress stays, to resume or to come back to.")
+		s.p.say("End of input (ctrl+d) stops here; the automatic setup's progress stays, to resume. If the connection drops, this guided link is kept, to resume.")
 	default:
 		s.p.say("Link a new Microsoft 365 account. End of input (ctrl+d) stops here with nothing saved; if the connection drops, the progress is kept, to resume.")
 	}
