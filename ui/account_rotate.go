@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
@@ -32,6 +33,9 @@ type rotateScreen struct {
 	vdeps  verifyview.Deps
 	// sandboxUpload uploads to the simulated tenant (nil outside --sandbox).
 	sandboxUpload func(appID string, certPEM []byte) error
+	// sandboxUploaded is the id of the new credential whose certificate is
+	// on the sandbox's app: the page says so and u is no longer offered.
+	sandboxUploaded string
 
 	stage   rotateStage
 	busy    string // what is running, when something is
@@ -160,10 +164,16 @@ func (p *rotateScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		return p, p.finished(msg)
 	case sandboxUploadedMsg:
 		p.busy = ""
-		if msg.err != nil {
+		switch {
+		case msg.err != nil && alreadyUploaded(msg.err):
+			// Uploaded before this page was opened (a rotation resumed).
+			p.sandboxUploaded = p.newCred.ID
+			return p, uikit.Status("The new certificate is already on the sandbox's app. enter verifies it.", false)
+		case msg.err != nil:
 			p.errText = "The sandbox refused the upload: " + safetext.Line(msg.err.Error())
 			return p, nil
 		}
+		p.sandboxUploaded = p.newCred.ID
 		return p, uikit.Status("Uploaded to the sandbox's app. enter verifies the new certificate.", false)
 	case rotationCancelledMsg:
 		p.busy = ""
@@ -310,6 +320,18 @@ func rotationFailedText(r entra.Report, prefix string) string {
 	}
 	return prefix + accepted + " failed at " + verifyview.StepRef(r.FailedStep) +
 		": fix that step in Entra, then verify again."
+}
+
+// alreadyUploaded reports whether the sandbox refused an upload because the
+// app has that certificate already (entra/sandbox has no sentinel error for
+// it: its message is matched).
+func alreadyUploaded(err error) bool {
+	return strings.Contains(err.Error(), "already uploaded on the app")
+}
+
+// uploadedToSandbox reports whether the new certificate is on the sandbox's app.
+func (p *rotateScreen) uploadedToSandbox() bool {
+	return p.sandboxUploaded != "" && p.sandboxUploaded == p.newCred.ID
 }
 
 // uploadToSandbox does the admin's upload in the simulated tenant.

@@ -197,8 +197,43 @@ func TestRotateInTheSandboxUploadsWithAKey(t *testing.T) {
 	if gotApp != a.AppID {
 		t.Fatalf("uploaded to app %q", gotApp)
 	}
+	// Done: the page says so, and u is no longer offered (a second upload
+	// is refused by the sandbox as a duplicate).
+	hs.mustShow("✓ Uploaded to the sandbox's app")
+	if strings.Contains(hs.helpBar(), "upload in the sandbox") {
+		t.Fatalf("the help bar still offers the upload after it was done: %q", hs.helpBar())
+	}
+	gotApp = ""
+	hs.keys("u")
+	if gotApp != "" {
+		t.Fatal("u uploaded a second time")
+	}
 	hs.keys("enter", "enter", "y")
 	hs.mustShow("✓ Rotated")
+}
+
+// TestRotateSandboxUploadAlreadyThere: a rotation resumed after its upload
+// in the sandbox: u finds the certificate on the app already, and the page
+// says it is uploaded (not a refusal), offering verification instead of u.
+func TestRotateSandboxUploadAlreadyThere(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	calls := 0
+	upload := func(string, []byte) error {
+		calls++
+		return errors.New("sandbox: upload certificate: this certificate is already uploaded on the app")
+	}
+	hs := newHarness(t, Deps{Store: f.st, Service: f.svc, Now: func() time.Time { return testNow },
+		VerifyAutoRetry: -1, SandboxUpload: upload}, 80, 24)
+	startRotation(hs)
+	hs.keys("enter", "u")
+	hs.mustShow("✓ Uploaded to the sandbox's app", "already on the sandbox's app")
+	hs.mustNotShow("refused")
+	hs.keys("u")
+	if calls != 1 || strings.Contains(hs.helpBar(), "upload in the sandbox") {
+		t.Fatalf("after the upload was found done: %d uploads, help bar %q", calls, hs.helpBar())
+	}
 }
 
 // Home's help says what o does on an account mid-rotation, as the

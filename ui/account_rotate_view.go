@@ -101,7 +101,7 @@ func (p *rotateScreen) syncKeys() {
 	case rotateUpload:
 		k.Next.SetHelp("enter", "uploaded: verify")
 		k.Next.SetEnabled(true)
-		k.Sandbox.SetEnabled(p.sandboxUpload != nil)
+		k.Sandbox.SetEnabled(p.sandboxUpload != nil && !p.uploadedToSandbox())
 		k.CancelRotation.SetEnabled(true)
 		// Not saved yet: the page says so, and s, e and c get it here.
 		k.Save.SetEnabled(p.saved == "")
@@ -301,7 +301,11 @@ func (p *rotateScreen) uploadLines(w int) []string {
 	s := p.styles
 	var out []string
 	add := func(text ...string) { out = append(out, text...) }
-	add(strings.Split(wrap("Upload the new certificate to the app in Entra, beside the old one (do not delete the old one yet).", w), "\n")...)
+	if p.uploadedToSandbox() {
+		add(styled(s.OK, hangingWrap("✓ Uploaded to the sandbox's app, beside the old one: enter verifies it.", w, "  "))...)
+	} else {
+		add(strings.Split(wrap("Upload the new certificate to the app in Entra, beside the old one (do not delete the old one yet).", w), "\n")...)
+	}
 	add("")
 	add(labeledAt(s.Muted.Render("New thumbprint"), s.Code.Render(safetext.Line(p.newCred.Thumbprint)), w, rotateCol)...)
 	if p.saved != "" {
