@@ -140,6 +140,16 @@ func (a *app) linkMicrosoft(cmd *cobra.Command, lf linkFlags) error {
 	fmt.Fprintf(a.stdout, "certificate: %s\n", certOut)
 	fmt.Fprintf(a.stdout, "thumbprint:  %s\n", c.Thumbprint)
 	fmt.Fprintf(a.stdout, "valid:       %s to %s\n", rfc3339(c.NotBefore), rfc3339(c.NotAfter))
+	if a.g.sandbox {
+		// The simulated tenant has no admin center: its upload is a command.
+		name := shellQuote(res.Account.Name)
+		fmt.Fprintf(a.stderr, "Next: upload it to the simulated app: %s\n", a.sandboxLine("sandbox", "do", "upload-certificate", "--account", name))
+		if !lf.verify {
+			fmt.Fprintf(a.stderr, "Then run: %s\n", a.sandboxLine("accounts", "verify", name))
+			return nil
+		}
+		return a.verifyAndPrint(cmd, svc, res.Account.Name, lf.wait, false)
+	}
 	fmt.Fprintf(a.stderr, "Next: in the Entra admin center, open the app → Certificates & secrets → Certificates →\n"+
 		"Upload certificate → %s → Add, and check that Entra lists thumbprint %s.\n", certOut, c.Thumbprint)
 	if host, err := os.Hostname(); err == nil && a.env("SSH_CONNECTION") != "" {

@@ -88,6 +88,12 @@ func (a *app) rotateCmd() *cobra.Command {
 			fmt.Fprintf(a.stdout, "certificate: %s\n", certOut)
 			fmt.Fprintf(a.stdout, "thumbprint:  %s\n", p.Thumbprint)
 			fmt.Fprintf(a.stdout, "valid:       %s to %s\n", rfc3339(p.NotBefore), rfc3339(p.NotAfter))
+			if a.g.sandbox {
+				name := shellQuote(updated.Name)
+				fmt.Fprintf(a.stderr, "Next: upload it to the simulated app beside the current one: %s\nThen run: %s\n",
+					a.sandboxLine("sandbox", "do", "upload-certificate", "--account", name), a.sandboxLine("accounts", "rotate", name))
+				return nil
+			}
 			fmt.Fprintf(a.stderr, "Next: upload %s to the app in Entra (Certificates & secrets → Certificates → Upload\n"+
 				"certificate) beside the current one, then run: xops accounts rotate %s\n", certOut, shellQuote(updated.Name))
 			return nil
