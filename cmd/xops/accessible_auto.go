@@ -106,6 +106,8 @@ func (a *app) accessibleAuto(p *prompter, svc *flow.Service, resume *flow.AutoPr
 	name := ""
 	if resume != nil {
 		name = resume.Name
+	} else if a.sb != nil {
+		p.say("Sandbox: next the simulated admin (a Global Administrator of the sandbox tenant) signs in with a code by itself; nothing to open.")
 	} else {
 		p.say("Next you sign in as an admin of the tenant with a code; you need Application Administrator and Privileged Role Administrator (or Global Administrator).")
 	}
@@ -237,8 +239,15 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 }
 
 // sayDeviceCode tells where to sign in: the address and the code each on a
-// line of their own (a screen reader reads lines), the code spelled out.
+// line of their own (a screen reader reads lines), the code spelled out. In
+// the sandbox there is nothing to do: its simulated admin signs in with the
+// code by itself (its sign-in page is a loopback address), as the TUI says.
 func sayDeviceCode(p *prompter, dc entra.DeviceCodePrompt) {
+	if p.a.sb != nil {
+		p.say("Sandbox: the simulated admin signs in with the code by itself in a moment; there is nothing to open and nothing to type.")
+		p.say("Waiting for the simulated admin to sign in…")
+		return
+	}
 	code := oneLine(dc.UserCode)
 	p.say("To sign in as an admin, open this address on any device:")
 	p.say("%s", oneLine(dc.VerificationURL))

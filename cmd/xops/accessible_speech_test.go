@@ -110,3 +110,24 @@ func TestAccessibleVerifyChoosesByNumber(t *testing.T) {
 		"Verifying beta against the sandbox tenant.",
 		"Verifying alpha against the sandbox tenant.")
 }
+
+// In the sandbox the simulated admin signs in with the code by itself (as
+// the TUI's code page says): no loopback address and code to open and type
+// are read out, and the name page says so before the run.
+func TestAccessibleSandboxSignInSaysNothingToOpen(t *testing.T) {
+	t.Parallel()
+	e, _ := newStore(t)
+	e["XOPS_SANDBOX"] = "1"
+	r := xops(t, e, answers("3", "1", "Sandbox Corp", "4"), "--accessible")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantSpoken(t, r.stdout)
+	wantLines(t, r.stdout,
+		"Sandbox: next the simulated admin (a Global Administrator of the sandbox tenant) signs in with a code by itself; nothing to open.\n",
+		"Sandbox: the simulated admin signs in with the code by itself in a moment; there is nothing to open and nothing to type.\nWaiting for the simulated admin to sign in…\n",
+		"Linked and verified: Sandbox Corp\n")
+	if strings.Contains(r.stdout, "open this address") || strings.Contains(r.stdout, "spelled out") {
+		t.Errorf("the sandbox's sign-in is read out as one to do:\n%s", r.stdout)
+	}
+}
