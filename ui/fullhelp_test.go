@@ -143,3 +143,25 @@ func TestFullHelpGolden(t *testing.T) {
 		golden.RequireEqual(t, hs.view())
 	})
 }
+
+// TestFullHelpListsEveryKeyWhenThePageRescrolls: opening the full help
+// makes the page shorter, which can enable its scroll keys and so lengthen
+// the help by a row; that row must be shown, not cut off (seen at 80×24 on
+// an account page: esc, pgdn and ? were missing).
+func TestFullHelpListsEveryKeyWhenThePageRescrolls(t *testing.T) {
+	t.Parallel()
+	d := Deps{Store: &fakeStore{accounts: sampleAccounts()}, NoColor: true, Now: func() time.Time { return testNow }}
+	hs := newHarness(t, d, 80, 24)
+	hs.keys("enter", "?")
+	v := hs.view()
+	for _, group := range hs.m.helpKeys().FullHelp() {
+		for _, b := range group {
+			if b.Enabled() && !strings.Contains(v, b.Help().Desc) {
+				t.Errorf("the full help leaves out %q %q:\n%s", b.Help().Key, b.Help().Desc, v)
+			}
+		}
+	}
+	if got := lineCount(hs.m.fullHelpView(hs.m.helpKeys())); got != hs.m.lay.helpHeight {
+		t.Errorf("the full help takes %d rows, the layout gives it %d", got, hs.m.lay.helpHeight)
+	}
+}

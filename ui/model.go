@@ -503,18 +503,35 @@ func (m *Model) applyStyles() {
 }
 
 // relayout recomputes the frame's regions and hands the sizes down.
+//
+// With the full help open the page's size and the help's rows depend on
+// each other: a page made shorter may start to scroll and enable its scroll
+// keys, which lengthens the help. The layout is redone until the help's
+// rows hold (a few rounds at most; keys only appear as the page shrinks),
+// else the help's last row, which holds esc and ?, would be cut off.
 func (m *Model) relayout() {
 	m.syncKeys()
 	helpHeight := 1
 	if m.fullHelp {
 		helpHeight = lineCount(m.fullHelpView(m.helpKeys()))
 	}
-	m.lay = computeLayout(m.lay.width, m.lay.height, m.state.ShowsNav(), helpHeight, m.statusRows())
-	m.help.SetWidth(m.lay.width)
-	for _, p := range []uikit.Screen{m.picker, m.home, m.integrations, m.microsoft, m.settings, m.transient} {
-		if p != nil {
-			m.sizePage(p)
+	for range 4 {
+		m.lay = computeLayout(m.lay.width, m.lay.height, m.state.ShowsNav(), helpHeight, m.statusRows())
+		m.help.SetWidth(m.lay.width)
+		for _, p := range []uikit.Screen{m.picker, m.home, m.integrations, m.microsoft, m.settings, m.transient} {
+			if p != nil {
+				m.sizePage(p)
+			}
 		}
+		if !m.fullHelp {
+			return
+		}
+		m.syncKeys()
+		next := lineCount(m.fullHelpView(m.helpKeys()))
+		if next <= helpHeight {
+			return
+		}
+		helpHeight = next
 	}
 }
 
