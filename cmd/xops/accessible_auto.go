@@ -206,7 +206,11 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 		case <-stop:
 		}
 	})
-	p.say("Asking Microsoft for a sign-in code… (ctrl+d or ctrl+c stops the run; what it made is kept)")
+	from := "Microsoft"
+	if a.sb != nil {
+		from = "the sandbox tenant" // nothing reaches Microsoft
+	}
+	p.say("Asking %s for a sign-in code… (ctrl+d or ctrl+c stops the run; what it made is kept)", from)
 	stopSaid := false
 	in := flow.AutoLinkInput{Name: name, Wait: flow.DefaultAutoWait, Entra: &entra.Setup{Endpoints: ep, HTTP: client}, Resume: resume}
 	hooks := flow.AutoHooks{

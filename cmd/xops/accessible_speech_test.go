@@ -126,6 +126,7 @@ func TestAccessibleSandboxSignInSaysNothingToOpen(t *testing.T) {
 	wantLines(t, r.stdout,
 		"Sandbox: next the simulated admin (a Global Administrator of the sandbox tenant) signs in with a code by itself; nothing to open.\n",
 		"Sandbox: the simulated admin signs in with the code by itself in a moment; there is nothing to open and nothing to type.\nWaiting for the simulated admin to sign in…\n",
+		"\nAsking the sandbox tenant for a sign-in code… (ctrl+d",
 		"Linked and verified: Sandbox Corp\n")
 	if strings.Contains(r.stdout, "open this address") || strings.Contains(r.stdout, "spelled out") {
 		t.Errorf("the sandbox's sign-in is read out as one to do:\n%s", r.stdout)
