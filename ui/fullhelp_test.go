@@ -2,6 +2,7 @@ package ui
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +72,7 @@ func TestFullHelpAt60x16ListsEveryKeyAndKeepsThePageHints(t *testing.T) {
 			t.Errorf("%s: the frame is %d rows, want 16", name, rows)
 		}
 		hs.keys("?")
-		if strings.Contains(hs.view(), "fewer keys") {
+		if strings.Contains(hs.view(), "hide help") {
 			t.Errorf("%s: ? did not close the full help", name)
 		}
 	}
@@ -164,4 +165,42 @@ func TestFullHelpListsEveryKeyWhenThePageRescrolls(t *testing.T) {
 	if got := lineCount(hs.m.fullHelpView(hs.m.helpKeys())); got != hs.m.lay.helpHeight {
 		t.Errorf("the full help takes %d rows, the layout gives it %d", got, hs.m.lay.helpHeight)
 	}
+}
+
+// TestEscClosesTheFullHelpFirst: with the full help open, esc closes it and
+// stays on the page (on an account page and in the link wizard, which takes
+// esc itself); the next esc goes back as usual. ? closes it too. The help
+// says that esc closes it.
+func TestEscClosesTheFullHelpFirst(t *testing.T) {
+	t.Parallel()
+	d := Deps{Store: &fakeStore{accounts: sampleAccounts()}, NoColor: true, Now: func() time.Time { return testNow }}
+	hs := newHarness(t, d, 80, 24)
+	hs.keys("enter")
+	hs.mustBeOn(flow.PageAccount)
+	hs.keys("?")
+	if v := hs.view(); !regexp.MustCompile(`\?/esc +hide help`).MatchString(v) {
+		t.Fatalf("the full help does not say esc closes it:\n%s", v)
+	}
+	hs.keys("esc")
+	hs.mustBeOn(flow.PageAccount)
+	if hs.m.fullHelp {
+		t.Fatalf("esc left the full help open:\n%s", hs.view())
+	}
+	hs.mustNotShow("hide help")
+	hs.keys("esc")
+	hs.mustBeOn(flow.PageHome)
+
+	hs.keys("?", "?")
+	if hs.m.fullHelp {
+		t.Fatal("? did not close the full help")
+	}
+
+	wiz := wizardHarness(t, 80, 24)
+	wiz.keys(toChecklist...)
+	wiz.mustShow("Entra checklist")
+	wiz.keys("?", "esc")
+	if wiz.m.fullHelp || wiz.page() != flow.PageLinkWizard {
+		t.Fatalf("esc with the full help open over the checklist: help open %v, page %v:\n%s", wiz.m.fullHelp, wiz.page(), wiz.view())
+	}
+	wiz.mustShow("Entra checklist")
 }

@@ -69,12 +69,18 @@ func (h helpKeys) quitBinding() key.Binding {
 	return b
 }
 
+// helpBinding is "? more keys", or, with the full help open, the keys that
+// close it: esc, which closes it before it does anything else (go back,
+// leave a page), and ? unless the page takes it as text. "hide help" is
+// short: at 60 columns the help's rows are the page's.
 func (h helpKeys) helpBinding() key.Binding {
-	b := h.global.Help
-	if h.fullHelp {
-		b.SetHelp("?", "fewer keys")
+	if !h.fullHelp {
+		return h.global.Help
 	}
-	return b
+	if !h.global.Help.Enabled() {
+		return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide help"))
+	}
+	return key.NewBinding(key.WithKeys("?", "esc"), key.WithHelp("?/esc", "hide help"))
 }
 
 // listKeys are the movement keys every list-like page shares.

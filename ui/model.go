@@ -210,6 +210,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompt != nil {
 		return m.promptKey(msg)
 	}
+	if m.fullHelp && msg.String() == "esc" {
+		// esc closes the full help before it goes back or reaches the page
+		// (which may leave on esc, or stop editing): the admin who opened
+		// it expects esc to close it, as ? does. The next esc navigates.
+		m.fullHelp = false
+		m.relayout()
+		return nil
+	}
 	page := m.page()
 	if page != nil && page.Capturing() {
 		return m.updatePage(msg)

@@ -112,7 +112,7 @@ func TestFullHelpToggle(t *testing.T) {
 	short := hs.m.lay.bodyHeight
 	hs.mustNotShow("shift+tab", "pgdown")
 	hs.keys("?")
-	hs.mustShow("shift+tab", "previous section", "ctrl+c", "pgdown", "fewer keys")
+	hs.mustShow("shift+tab", "previous section", "ctrl+c", "pgdown", "hide help")
 	if hs.m.lay.bodyHeight >= short {
 		t.Fatalf("full help did not take room from the page: %d ≥ %d", hs.m.lay.bodyHeight, short)
 	}
