@@ -28,6 +28,16 @@ var scryptWorkFactor int
 // errNeedPassphrase: a key must be opened, and nothing can supply the passphrase.
 var errNeedPassphrase = errors.New("this store's keys are protected by a passphrase: set XOPS_PASSPHRASE or run in a terminal")
 
+// wrongEnvPassphrase is XOPS_PASSPHRASE refused: it says so once, with the
+// fix, and matches flow.ErrWrongPassphrase.
+type wrongEnvPassphrase struct{}
+
+func (wrongEnvPassphrase) Error() string {
+	return envPassphrase + " does not open this store's keys: set it to the store's passphrase (nothing was changed)"
+}
+
+func (wrongEnvPassphrase) Unwrap() error { return flow.ErrWrongPassphrase }
+
 // passphraseProvider is flow.Service.Passphrase for the command line:
 // XOPS_PASSPHRASE, else a prompt on the terminal (no echo), else a refusal.
 // flow asks again after a wrong answer: the terminal gets another try, the
@@ -37,7 +47,7 @@ func (a *app) passphraseProvider() func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		if v := a.env(envPassphrase); v != "" {
 			if asked > 0 {
-				return "", fmt.Errorf("%s does not open this store's keys: %w", envPassphrase, flow.ErrWrongPassphrase)
+				return "", wrongEnvPassphrase{}
 			}
 			asked++
 			return v, nil
