@@ -220,7 +220,7 @@ func (a *app) autoRun(p *prompter, svc *flow.Service, name string, resume *flow.
 				stopSaid = true
 				p.say("") // off the line a terminal's "^C" was echoed on
 			}
-			if line := spokenEvent(e); line != "" {
+			if line := spokenWords.setupEventLine(e); line != "" {
 				p.say("%s", line)
 			}
 			if !e.Running && !e.OK {
@@ -330,7 +330,7 @@ func (a *app) autoFailed(p *prompter, svc *flow.Service, ae *flow.AutoLinkError,
 	if len(inv.Items) == 0 {
 		inv = entra.InventoryFromProgress(ae.Progress.Setup) // never leave what was made unexplained
 	}
-	for _, l := range spokenInventory(inv) {
+	for _, l := range spokenWords.inventoryLines(inv) {
 		p.say("%s", l)
 	}
 	stop := note{"Stop here", "the progress is kept: linking a Microsoft account again offers to resume it"}
@@ -357,47 +357,6 @@ func (a *app) autoFailed(p *prompter, svc *flow.Service, ae *flow.AutoLinkError,
 	}
 	p.say("Stopped here; what it made is kept: linking a Microsoft account again offers “Resume setting up %q for me”.", oneLine(ae.Progress.Name))
 	return nil
-}
-
-// spokenEvent is a step of the automatic setup as it ends, its outcome in
-// words first ("Done", "Failed": the command line's marks sound alike or
-// not at all), "" while it runs.
-func spokenEvent(e entra.SetupEvent) string {
-	if e.Running {
-		return ""
-	}
-	line := "Done, " + e.Step.Title()
-	if !e.OK {
-		line = "Failed, " + e.Step.Title()
-	}
-	if e.Existed {
-		line += " (already there)"
-	}
-	if e.Message != "" {
-		line += ": " + oneLine(e.Message)
-	}
-	return line
-}
-
-// spokenInventory says what exists for a stopped automatic setup and what
-// does not, each item with "exists" or "missing" in words.
-func spokenInventory(inv entra.Inventory) []string {
-	if len(inv.Items) == 0 {
-		return nil
-	}
-	src := "according to this run's progress"
-	if inv.FromTenant {
-		src = "in the tenant"
-	}
-	lines := []string{fmt.Sprintf("What exists %s:", src)}
-	for _, it := range inv.Items {
-		state := "missing"
-		if it.Exists {
-			state = "exists"
-		}
-		lines = append(lines, fmt.Sprintf("  %s: %s", state, oneLine(it.What)))
-	}
-	return lines
 }
 
 // sentence starts a message from elsewhere with a capital.

@@ -7,20 +7,34 @@ import (
 )
 
 // The lines both ways of running the automatic setup print — `link microsoft
-// --auto` (on stderr) and the accessible mode (on stdout) — so a screen
-// reader and a script hear the same words.
+// --auto` (on stderr, marked with symbols) and the accessible mode (on
+// stdout, marked with words) — from one piece of code, so both say the same.
+
+// outcomeWords are how a stopped or finished automatic setup marks its
+// outcomes: with symbols for the eye (the command line), or with words for
+// a screen reader (accessible mode), which skips or names the symbols.
+type outcomeWords struct {
+	done, failed    string // before a step's title
+	exists, missing string // before an inventory item
+	itemSep         string // between the mark and the item
+}
+
+var (
+	symbolWords = outcomeWords{done: "✓ ", failed: "✗ ", exists: "✓ exists ", missing: "✗ missing", itemSep: "  "}
+	spokenWords = outcomeWords{done: "Done, ", failed: "Failed, ", exists: "exists", missing: "missing", itemSep: ": "}
+)
 
 // setupEventLine is one step of the automatic setup that ended, "✓ title" or
-// "✗ title", with what it found or made; "" while the step runs.
-func setupEventLine(e entra.SetupEvent) string {
+// "✗ title" (or "Done, title"…) with what it did or why it failed; "" while
+// it runs.
+func (w outcomeWords) setupEventLine(e entra.SetupEvent) string {
 	if e.Running {
 		return ""
 	}
-	mark := "✓"
+	line := w.done + e.Step.Title()
 	if !e.OK {
-		mark = "✗"
+		line = w.failed + e.Step.Title()
 	}
-	line := mark + " " + e.Step.Title()
 	if e.Existed {
 		line += " (already there)"
 	}
@@ -31,9 +45,9 @@ func setupEventLine(e entra.SetupEvent) string {
 }
 
 // inventoryLines say what exists for a stopped automatic setup and what does
-// not, one object a line ("✓ exists" / "✗ missing"), under a heading that
-// says whether the tenant was asked or only this run's progress is known.
-func inventoryLines(inv entra.Inventory) []string {
+// not, one object a line, under a heading that says whether the tenant was
+// asked or only this run's progress is known.
+func (w outcomeWords) inventoryLines(inv entra.Inventory) []string {
 	if len(inv.Items) == 0 {
 		return nil
 	}
@@ -43,11 +57,11 @@ func inventoryLines(inv entra.Inventory) []string {
 	}
 	lines := []string{fmt.Sprintf("What exists %s:", src)}
 	for _, it := range inv.Items {
-		mark := "✗ missing"
+		mark := w.missing
 		if it.Exists {
-			mark = "✓ exists "
+			mark = w.exists
 		}
-		lines = append(lines, fmt.Sprintf("  %s  %s", mark, oneLine(it.What)))
+		lines = append(lines, "  "+mark+w.itemSep+oneLine(it.What))
 	}
 	return lines
 }

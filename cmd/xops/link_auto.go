@@ -149,7 +149,7 @@ func codeDeadline(at, now time.Time) string {
 
 // showSetupEvent reports each step of the automatic setup as it ends.
 func (a *app) showSetupEvent(e entra.SetupEvent) {
-	if line := setupEventLine(e); line != "" {
+	if line := symbolWords.setupEventLine(e); line != "" {
 		fmt.Fprintln(a.stderr, line)
 	}
 }
@@ -157,7 +157,7 @@ func (a *app) showSetupEvent(e entra.SetupEvent) {
 // explainAutoFailure says what exists in the tenant, what does not, and the
 // way out, so nothing half-made is left unexplained.
 func (a *app) explainAutoFailure(ae *flow.AutoLinkError) {
-	for _, l := range inventoryLines(ae.Inventory) {
+	for _, l := range symbolWords.inventoryLines(ae.Inventory) {
 		fmt.Fprintln(a.stderr, l)
 	}
 	name := shellQuote(ae.Progress.Name)
