@@ -154,6 +154,13 @@ func (p *exportScreen) chooseKey(km tea.KeyPressMsg) tea.Cmd {
 		p.fields[fieldPath].CursorEnd()
 		p.fields[fieldPassword].SetValue("")
 		p.fields[fieldAgain].SetValue("")
+		// The path is filled in; a PFX's password is what is left to type.
+		// Starting there, a password typed straight away is masked in its
+		// field instead of landing on the end of the file name, in clear.
+		// shift+tab reaches the path.
+		if p.option().format == flow.FormatPFX {
+			return p.focusField(fieldPassword)
+		}
 		return p.focusField(fieldPath)
 	}
 	return nil

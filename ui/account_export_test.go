@@ -95,6 +95,7 @@ func TestExportPFXAsksThePasswordTwiceAndGivesThePowerShellLine(t *testing.T) {
 	hs.keys("enter")
 	hs.mustShow("PFX password", "The same password again", "./contoso.pfx")
 	path := filepath.Join(f.dir, "contoso.pfx")
+	hs.keys("shift+tab") // from the password up to the prefilled path
 	hs.clearField()
 	hs.typeText(path)
 	hs.keys("tab", "tab", "enter") // no password
@@ -169,5 +170,44 @@ func TestExportPFXHelpShowsShiftTab(t *testing.T) {
 		if bar := hs.helpBar(); !strings.Contains(bar, "shift+tab") || !strings.Contains(bar, "tab next field") {
 			t.Errorf("%dx%d help bar: %q", size[0], size[1], bar)
 		}
+	}
+}
+
+// TestExportPFXTypingStartsInThePassword: the PFX form opens with the path
+// filled in and the cursor in the password, so a password typed straight
+// away goes there (masked), not onto the end of the file name (seen:
+// "Contoso.pfxpw1"); shift+tab reaches the path, which is marked while it
+// is edited.
+func TestExportPFXTypingStartsInThePassword(t *testing.T) {
+	t.Parallel()
+	f := newActionFixture(t, "global")
+	f.link("contoso")
+	hs := f.harness(80, 24)
+	openExport(hs, 2)
+	hs.keys("enter")
+	hs.typeText("pw1")
+	p := hs.m.transient.(*exportScreen)
+	if got := p.fields[fieldPath].Value(); got != "./contoso.pfx" {
+		t.Fatalf("typing on the new PFX form changed the path to %q", got)
+	}
+	if got := p.fields[fieldPassword].Value(); got != "pw1" {
+		t.Fatalf("the password field holds %q, want what was typed", got)
+	}
+	hs.mustShow("  ./contoso.pfx", "› •••")
+	hs.mustNotShow("pw1", "› ./contoso.pfx")
+	if bar := hs.helpBar(); !strings.Contains(bar, "enter next") {
+		t.Errorf("help bar: %q", bar)
+	}
+	hs.keys("shift+tab")
+	hs.mustShow("› ./contoso.pfx")
+	if p.focus != fieldPath {
+		t.Fatalf("shift+tab from the password: focus %d, want the path", p.focus)
+	}
+	// The certificate forms have the path only: it has the cursor.
+	hs.keys("esc", "up", "up")
+	hs.keys("enter")
+	hs.mustShow("› ./contoso.cer")
+	if p.focus != fieldPath {
+		t.Fatalf("the PEM form: focus %d, want the path", p.focus)
 	}
 }
