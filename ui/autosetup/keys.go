@@ -58,7 +58,7 @@ func (k keys) forPhase(m *Model) keyList {
 		case m.quitAsk:
 			return keyList{k.Yes, k.No}
 		}
-		return keyList{on(k.Copy, m.prompt != nil && !m.signedIn), on(k.Cancel, !m.stopping), k.Quit}
+		return keyList{on(k.Copy, m.codeToCopy()), on(k.Cancel, !m.stopping), k.Quit}
 	case phaseDone:
 		return keyList{k.Home}
 	case phaseFailed:
@@ -66,3 +66,7 @@ func (k keys) forPhase(m *Model) keyList {
 	}
 	return keyList{k.Back}
 }
+
+// codeToCopy reports whether c copies the device code: while it is shown,
+// outside the sandbox (whose simulated admin types it by itself).
+func (m *Model) codeToCopy() bool { return m.prompt != nil && !m.signedIn && !m.d.Sandbox }

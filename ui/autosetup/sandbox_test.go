@@ -32,7 +32,12 @@ func TestSandboxCodePageSaysNothingToOpen(t *testing.T) {
 	pumpUntil(t, m, func() bool { return m.prompt != nil })
 	m.SetSize(80, 24)
 	v := plain(m)
-	mustContain(t, v, "Sandbox: the simulated admin signs in with this code by itself in a moment", "nothing to open", "K 7 Q X 2 M P L")
+	mustContain(t, strings.Join(strings.Fields(v), " "),
+		"Sandbox: the simulated admin signs in with this code by itself in a moment; there is nothing to open and nothing to type.",
+		"K 7 Q X 2 M P L")
+	if m.k.forPhase(m)[0].Enabled() {
+		t.Error("c (copy the code) is offered in the sandbox, where there is nothing to type")
+	}
 	for _, bad := range []string{"On any device, open", "devicelogin", "Waiting for you to sign in"} {
 		if strings.Contains(v, bad) {
 			t.Errorf("the sandbox's code page says %q:\n%s", bad, v)

@@ -37,6 +37,9 @@ func (m *Model) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 		}
 		p := msg.p
 		m.prompt = &p
+		if m.d.Sandbox {
+			return m, waitCmd(m.run, m.msgs) // the simulated admin needs no copy
+		}
 		// OSC 52: the code lands in the admin's clipboard, even over SSH.
 		return m, tea.Batch(tea.SetClipboard(p.UserCode), waitCmd(m.run, m.msgs))
 	case eventMsg:
@@ -168,7 +171,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case m.quitAsk:
 		case key.Matches(msg, m.k.Quit):
 			m.quitAsk = true
-		case key.Matches(msg, m.k.Copy) && m.prompt != nil && !m.signedIn:
+		case key.Matches(msg, m.k.Copy) && m.codeToCopy():
 			return tea.Batch(tea.SetClipboard(m.prompt.UserCode), uikit.Status("Code sent to the clipboard (if the terminal allows it)", false))
 		case key.Matches(msg, m.k.Cancel) && !m.stopping:
 			m.stopping = true

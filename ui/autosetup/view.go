@@ -144,8 +144,8 @@ func (m *Model) viewRunning() []string {
 		if m.d.Sandbox {
 			// The sandbox's sign-in page is a loopback URL with nothing to
 			// do on it: its simulated admin enters the code after ~2 s.
-			lines = append(lines, s.Warn.Render("Sandbox: the simulated admin signs in with this code by itself in a moment;"),
-				s.Warn.Render("there is nothing to open and nothing to type."), m.bigCode(p.UserCode))
+			lines = append(lines, s.Warn.Render("Sandbox: the simulated admin signs in with this code by itself in a moment; "+
+				"there is nothing to open and nothing to type."), m.bigCode(p.UserCode))
 			wait = "Waiting for the simulated admin to sign in…"
 		} else {
 			lines = append(lines, "On any device, open", s.Code.Render(safetext.Line(p.VerificationURL)), "and enter the code:",
