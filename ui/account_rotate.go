@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/xops/xops/entra"
+	"github.com/xops/xops/entra/sandbox"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/internal/safetext"
 	"github.com/xops/xops/store"
@@ -323,11 +323,8 @@ func rotationFailedText(r entra.Report, prefix string) string {
 }
 
 // alreadyUploaded reports whether the sandbox refused an upload because the
-// app has that certificate already (entra/sandbox has no sentinel error for
-// it: its message is matched).
-func alreadyUploaded(err error) bool {
-	return strings.Contains(err.Error(), "already uploaded on the app")
-}
+// app has that certificate already.
+func alreadyUploaded(err error) bool { return errors.Is(err, sandbox.ErrAlreadyUploaded) }
 
 // uploadedToSandbox reports whether the new certificate is on the sandbox's app.
 func (p *rotateScreen) uploadedToSandbox() bool {

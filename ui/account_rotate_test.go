@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/entra/certs"
+	"github.com/xops/xops/entra/sandbox"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
 )
@@ -222,7 +224,7 @@ func TestRotateSandboxUploadAlreadyThere(t *testing.T) {
 	calls := 0
 	upload := func(string, []byte) error {
 		calls++
-		return errors.New("sandbox: upload certificate: this certificate is already uploaded on the app")
+		return fmt.Errorf("sandbox: upload certificate: %w", sandbox.ErrAlreadyUploaded)
 	}
 	hs := newHarness(t, Deps{Store: f.st, Service: f.svc, Now: func() time.Time { return testNow },
 		VerifyAutoRetry: -1, SandboxUpload: upload}, 80, 24)

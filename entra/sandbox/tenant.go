@@ -21,6 +21,10 @@ import (
 // ErrNoSuchApp is returned by the admin-center actions for an unknown app id.
 var ErrNoSuchApp = errors.New("no such app registration in the sandbox tenant")
 
+// ErrAlreadyUploaded is UploadCertificate refusing a certificate the app
+// already has (the portal refuses a duplicate too).
+var ErrAlreadyUploaded = errors.New("this certificate is already uploaded on the app")
+
 // tenantState is everything the simulated Entra admin center remembers. It is
 // what MarshalState writes, so its fields are stable JSON.
 type tenantState struct {
@@ -224,7 +228,7 @@ func (s *Sandbox) UploadCertificate(appID string, certPEMorDER []byte) error {
 	return s.update(appID, func(a *application) error {
 		for _, k := range a.Certificates {
 			if k.SHA256 == key.SHA256 {
-				return errors.New("sandbox: upload certificate: this certificate is already uploaded on the app")
+				return fmt.Errorf("sandbox: upload certificate: %w", ErrAlreadyUploaded)
 			}
 		}
 		a.Certificates = append(a.Certificates, key)
