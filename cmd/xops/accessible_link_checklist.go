@@ -75,14 +75,16 @@ func (s *linkSession) checkStep(n int, id entra.Step) error {
 	if st.Where != "" {
 		s.p.say("   Where: %s", st.Where)
 	}
-	for _, l := range st.Links {
-		s.p.say("   %s: %s", l.Label, l.URL)
-	}
 	for _, d := range st.Do {
 		s.p.say("   - %s", d)
 	}
 	for _, w := range st.Pitfalls {
 		s.p.say("   Watch out: %s", w)
+	}
+	// The addresses come last: read aloud in full they are long, and the
+	// steps are what the admin listens for first.
+	for _, l := range st.Links {
+		s.p.say("   %s: %s", l.Label, l.URL)
 	}
 	if id == entra.StepCopyIDs && s.in.AppID != "" {
 		s.p.say("   The form below offers: App ID %s, tenant ID %s, organization %s.", s.in.AppID, s.in.TenantID, s.in.Organization)
