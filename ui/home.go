@@ -44,6 +44,8 @@ type homeScreen struct {
 	filter textinput.Model
 	detail bool // room for the lines about the selected account
 	keys   homeKeys
+	// va is verify all (V): home_verifyall.go.
+	va verifyAll
 }
 
 var (
@@ -120,6 +122,9 @@ func (h *homeScreen) Update(msg tea.Msg) (uikit.Screen, tea.Cmd) {
 	defer h.syncKeys()
 	if h.typing() {
 		return h, h.updateFilter(km)
+	}
+	if cmd, handled := h.verifyAllKey(km); handled {
+		return h, cmd
 	}
 	t := &h.table
 	switch {
@@ -255,8 +260,11 @@ func (h *homeScreen) KeyMap() help.KeyMap { return h.keys }
 // Capturing is true while the filter takes the keys (q and ? are text then).
 func (h *homeScreen) Capturing() bool { return h.typing() }
 
-// HandlesBack: esc clears the filter before it leaves anything.
-func (h *homeScreen) HandlesBack() bool { return h.typing() || h.list.filter != "" }
+// HandlesBack: esc answers "no" to verify all's question, stops a run under
+// way, and clears the filter before it leaves anything.
+func (h *homeScreen) HandlesBack() bool {
+	return h.typing() || h.list.filter != "" || h.va.asking > 0 || h.va.running()
+}
 
 func (h *homeScreen) View() string {
 	s := h.styles
@@ -288,13 +296,19 @@ func (h *homeScreen) View() string {
 	return b.String()
 }
 
-// filterLine is the line under the title: the filter while one is typed or
-// set, else the warning about unreadable records, else blank.
+// filterLine is the line under the title: the filter while one is typed,
+// else verify all's question or progress, else the filter set, else the
+// warning about unreadable records, else the last verify all's summary.
 func (h *homeScreen) filterLine() string {
 	s := h.styles
+	va, vaBad := h.verifyAllLine()
 	switch {
 	case h.typing():
 		return truncate(s.Key.Render("/ ")+h.filter.View()+s.Muted.Render(fmt.Sprintf("  %d of %d", h.list.len(), h.total())), h.width)
+	case h.va.asking > 0:
+		return s.Warn.Render(truncate(va, h.width))
+	case h.va.running():
+		return s.Text.Render(truncate(va, h.width))
 	case h.list.filter != "":
 		return truncate(s.Muted.Render("filter: ")+s.Text.Render(safetext.Line(h.filter.Value()))+
 			s.Muted.Render(fmt.Sprintf("  %d of %d · esc clears", h.list.len(), h.total())), h.width)
@@ -302,6 +316,10 @@ func (h *homeScreen) filterLine() string {
 		return s.Muted.Render(truncate(fmt.Sprintf("Reading the other %d accounts…", h.storeTotal-h.list.len()), h.width))
 	case len(h.bad) > 0:
 		return s.Warn.Render(truncate(badRecordsLine(h.bad), h.width))
+	case va != "" && vaBad:
+		return s.Bad.Render(truncate(va, h.width))
+	case va != "":
+		return s.Muted.Render(truncate(va, h.width))
 	}
 	return ""
 }

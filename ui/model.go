@@ -128,6 +128,10 @@ func New(d Deps) *Model {
 	}
 	m.picker = newPickerScreen()
 	m.home = newHomeScreen(d.StorePath, d.Now, d.Service != nil)
+	if d.Service != nil {
+		m.home.va.svc = d.Service
+	}
+	m.home.va.after = func(d time.Duration, msg tea.Msg) tea.Cmd { return m.after(d, msg) }
 	m.integrations = newIntegrationsScreen()
 	m.microsoft = newMicrosoftScreen()
 	m.settings = newSettingsScreen(d)
@@ -189,6 +193,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.changesRead(msg)
 	case passAskMsg:
 		return m, m.openPrompt(msg)
+	case verifyAllMsg, verifyAllReloadMsg:
+		// Verify all runs on whatever page the admin is on.
+		cmd := m.home.updateVerifyAll(msg)
+		m.syncKeys()
+		return m, cmd
 	}
 	return m, m.updatePage(msg)
 }
