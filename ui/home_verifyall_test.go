@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/pem"
 	"fmt"
 	"runtime"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/xops/xops/entra"
 	"github.com/xops/xops/flow"
@@ -299,4 +301,58 @@ func TestVerifyAllRecordsOnTheRealStore(t *testing.T) {
 		t.Errorf("adatum: status %q at %q, want failed at the upload", a.Status, a.FailedStep)
 	}
 	hs.mustShow("✗ failed at step 6") // the row, read again after the run
+}
+
+// The whole product against the simulated tenant (the rig of
+// e2e_sandbox_test.go): three accounts linked, one without admin consent;
+// V on Home verifies all three, the failing one at step 3, each stored.
+func TestProgramSandboxVerifyAll(t *testing.T) {
+	t.Parallel()
+	r := startSandboxProduct(t, 80, 24)
+	link := func(name string, consent bool) {
+		t.Helper()
+		appID, err := r.sb.RegisterApp(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []func(string) error{r.sb.AddExchangePermission, r.sb.AssignGlobalReader} {
+			if err := step(appID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if consent {
+			if err := r.sb.GrantAdminConsent(appID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := r.svc.Link(context.Background(), flow.LinkInput{Name: name, AppID: appID, TenantID: r.sb.TenantID(),
+			Organization: r.sb.Domain(), KeySize: 2048, CertDays: 365}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: res.Credential.Certificate.Raw})
+		if err := r.sb.UploadCertificate(appID, certPEM); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link("contoso", true)
+	link("fabrikam", false)
+	link("northwind", true)
+	r.await("Home with the accounts", func(s e2eSnap) bool {
+		return s.page == flow.PageHome && strings.Contains(s.screen, "northwind")
+	})
+	r.key("V")
+	r.await("the summary", func(s e2eSnap) bool {
+		return strings.Contains(s.screen, "Verified 3 accounts: 2 passed, 1 failed (fabrikam: step 3)")
+	})
+	r.await("the rows read again", func(s e2eSnap) bool { return len(s.verified) == 2 })
+	for name, want := range map[string]store.Status{"contoso": store.StatusVerified, "fabrikam": store.StatusFailed, "northwind": store.StatusVerified} {
+		if a, err := r.svc.Account(name); err != nil || a.Status != want {
+			t.Errorf("%s: stored status %q (%v), want %q", name, a.Status, err, want)
+		}
+	}
+	r.key("q")
+	if _, ok := r.tm.FinalModel(t, teatest.WithFinalTimeout(waitLong)).(*e2eHost); !ok {
+		t.Fatal("final model is not the test's host")
+	}
 }
