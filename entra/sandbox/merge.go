@@ -51,6 +51,13 @@ func merge3(base, ours, theirs json.RawMessage, name string) (json.RawMessage, e
 		return theirs, nil
 	case bytes.Equal(theirs, base), bytes.Equal(ours, theirs):
 		return ours, nil
+	case base != nil && (ours == nil || theirs == nil):
+		// One side removed what the other changed (an app deleted while
+		// another process edits it): a removal is a change of the whole
+		// value, never merged field by field — that would leave the other
+		// side's edited fields standing alone, an app without its ID. Ours,
+		// the newer change, wins whole: gone, or back with all its fields.
+		return ours, nil
 	}
 	if key, ok := keyedArrays[name]; ok {
 		if out, ok, err := mergeKeyed(base, ours, theirs, key); ok || err != nil {
