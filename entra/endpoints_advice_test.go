@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,28 @@ func TestEndpointAdviceNamesOnlyOverrides(t *testing.T) {
 	v.Endpoints = over
 	if h := v.exchangeMissingAdvice(); !strings.Contains(h, "--exchange-url") {
 		t.Errorf("no-Exchange advice with an override: %q", h)
+	}
+}
+
+// A report names its cloud when the checks ran against that cloud's own
+// hosts, and no cloud under a login override (checked with a cancelled
+// context: nothing is dialled).
+func TestReportCloudOnlyForTheCloudsOwnHosts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		authority, want string
+	}{
+		{"", "usgov"},
+		{"https://login.example.test", ""},
+	} {
+		ep, err := ResolveEndpoints("usgov", c.authority, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := (&Verifier{Endpoints: ep}).Verify(ctx, Target{Account: "a", AppID: "a", TenantID: "t", Organization: "o"}, nil, nil)
+		if r.Cloud != c.want {
+			t.Errorf("authority %q: report cloud %q, want %q", c.authority, r.Cloud, c.want)
+		}
 	}
 }

@@ -40,8 +40,10 @@ type Report struct {
 	OK         bool          `json:"ok"`
 	FailedStep Step          `json:"failed_step,omitempty"`
 	Checks     []CheckResult `json:"checks"`
-	// Cloud is the name of the cloud the checks ran in (Endpoints.Cloud).
-	// It is not part of verify --json: the account's cloud is in accounts show.
+	// Cloud is the name of the cloud the checks ran in (Endpoints.Cloud);
+	// empty when they ran against the sandbox or a login override, which
+	// say nothing of the tenant's cloud. It is not part of verify --json:
+	// the account's cloud is in accounts show.
 	Cloud string `json:"-"`
 }
 

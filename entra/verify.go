@@ -77,7 +77,12 @@ func (v *Verifier) Verify(ctx context.Context, t Target, cred *certs.Credential,
 	rec := &recorder{results: make(map[CheckID]CheckResult, len(CheckOrder)), onCheck: onCheck}
 	v.verify(ctx, t, cred, rec)
 	r := newReport(t.Account, rec.results)
-	r.Cloud = v.Endpoints.Cloud
+	// The cloud is named only when the checks ran against its own hosts:
+	// the sandbox, or a login override, proves nothing about where the
+	// tenant lives.
+	if !v.Endpoints.Sandbox && !v.Endpoints.overridden("--authority-host") {
+		r.Cloud = v.Endpoints.Cloud
+	}
 	return r
 }
 

@@ -167,13 +167,6 @@ func (s *Service) record(a store.Account, r entra.Report) error {
 	if !r.OK {
 		action, detail = AuditVerificationFailed, failureDetail(r)
 	}
-	// Every check passing in a cloud proves the tenant lives there: an
-	// account linked in the wrong cloud and verified again with --cloud
-	// keeps the right one from then on.
-	moved := r.OK && r.Cloud != "" && !strings.EqualFold(r.Cloud, a.Cloud)
-	if moved {
-		detail += fmt.Sprintf(" in cloud %s (was %s)", r.Cloud, orNone(a.Cloud))
-	}
 	audit := store.AuditEntry{V: store.RecordVersion, At: now, Action: action, AccountID: a.ID, Name: a.Name, Detail: detail}
 	_, err := s.Store.UpdateAccount(a.ID, func(acc *store.Account) error {
 		acc.Status = store.StatusVerified
@@ -183,7 +176,12 @@ func (s *Service) record(a store.Account, r entra.Report) error {
 		acc.FailedStep = string(r.FailedStep)
 		acc.LastVerified = now
 		acc.LastChecks = checkRecords(r.Checks)
-		if moved {
+		// Every check passing in a cloud proves the tenant lives there: an
+		// account linked in the wrong cloud and verified again with --cloud
+		// keeps the right one from then on (judged on the account as stored
+		// now; the audit entry is written after this and says so).
+		if r.OK && r.Cloud != "" && !strings.EqualFold(r.Cloud, acc.Cloud) {
+			audit.Detail += fmt.Sprintf(" in cloud %s (was %s)", r.Cloud, orNone(acc.Cloud))
 			acc.Cloud = r.Cloud
 		}
 		return nil
