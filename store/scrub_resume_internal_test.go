@@ -16,8 +16,8 @@ import (
 // write transaction and the zeroing of the pages it freed another. An xops
 // killed between the two (the first half is run alone here) leaves the old
 // key readable in the file — a plain key under a passphrase just set, or a
-// deleted account's key. The next Open, of any command, must finish the
-// scrub.
+// deleted account's key. The next Open that may write (the TUI, link) must
+// finish the scrub; a read-only one leaves the file untouched.
 func TestScrubStoppedByAKillIsFinishedAtOpen(t *testing.T) {
 	t.Parallel()
 	for name, firstHalf := range map[string]func(s *Store, credID, accountID string) error{
@@ -76,7 +76,23 @@ func TestScrubStoppedByAKillIsFinishedAtOpen(t *testing.T) {
 				t.Fatal("the file does not hold the old key before the scrub, so this proves nothing")
 			}
 
-			again, err := Open(path, Options{}) // the next xops, whatever it runs
+			// A read-only open (list, show, store check, backup) leaves the
+			// file as it is, byte for byte: store check looks before anything
+			// writes.
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reader, err := Open(path, Options{MustExist: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reader.Close()
+			if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+				t.Error("a read-only Open wrote to the file")
+			}
+
+			again, err := Open(path, Options{}) // the next xops that may write
 			if err != nil {
 				t.Fatal(err)
 			}

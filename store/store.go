@@ -24,7 +24,8 @@ type Options struct {
 	// Now is the store's clock, used to stamp audit entries and new accounts
 	// (nil: time.Now). Tests inject a fixed clock.
 	Now func() time.Time
-	// MustExist opens only a store that is already there: when the file is
+	// MustExist opens only a store that is already there, to read it (a
+	// pending scrub of removed keys waits for an Open without it): when the file is
 	// missing, Open returns an error wrapping ErrNoStore and creates nothing
 	// (neither the folder nor the file). Commands that only read or change
 	// existing accounts set it, so a mistyped --store makes no stray store.
@@ -118,7 +119,12 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, err
 	}
-	if scrubPending {
+	// A scrub an earlier xops was stopped before finishing is done by the
+	// next Open that may write (the TUI, link): not by a read-only one
+	// (MustExist: list, show, store check, store backup), which must leave
+	// the file as it is — store check in particular, whose job is to look
+	// at a file that may be damaged before anything writes to it.
+	if scrubPending && !opts.MustExist {
 		s.finishScrub()
 	}
 	s.collectFileWarning()
