@@ -120,10 +120,7 @@ func (s *Store) Backup(path string) (err error) {
 		_, err := tx.WriteTo(nf.f)
 		return err
 	})
-	if err == nil {
-		err = syncFile(nf.f)
-	}
-	if err != nil {
+	if err != nil { // synced once, by commit, before it gets its name
 		return fmt.Errorf("writing backup %s: %w", path, err)
 	}
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-
 	"io"
 	"io/fs"
 	"os"
@@ -15,9 +14,10 @@ import (
 // mode 0600), which is synced and only then given the name path with
 // mode perm. Without replace an existing path is never replaced (the error
 // matches fs.ErrExist); with replace the new file takes its place in one
-// rename. A kill, a crash or a full disk leaves path as it was, and with an
-// unnamed file nothing else either: a PFX or a backup that holds keys is
-// never left under a name the admin does not know.
+// rename. A kill, a crash or a full disk leaves path as it was. An unnamed
+// file written for a new path leaves nothing else either; one that replaces
+// a file, and a hidden temporary file, has a hidden name for the moment
+// before its rename or link, which a kill in that moment can leave behind.
 func WriteFile(path string, perm os.FileMode, replace bool, write func(io.Writer) error) error {
 	nf, err := createNewFile(path)
 	if err != nil {
@@ -43,7 +43,7 @@ type newFile struct {
 // system can, else a hidden temporary file in path's folder.
 func createNewFile(path string) (*newFile, error) {
 	dir := filepath.Dir(path)
-	if f, err := openUnnamed(dir); err == nil {
+	if f, err := openUnnamedFile(dir); err == nil {
 		return &newFile{f: f, dir: dir}, nil
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // mode 0600
@@ -52,6 +52,14 @@ func createNewFile(path string) (*newFile, error) {
 	}
 	return &newFile{f: f, dir: dir, name: f.Name()}, nil
 }
+
+// openUnnamedFile is openUnnamed; a variable so a test can take the path
+// of systems without unnamed files.
+var openUnnamedFile = openUnnamed
+
+// syncNewName makes a new file's name durable; a variable so a test can
+// look at the folder at that moment.
+var syncNewName = syncDir
 
 // reopenPath is a path that opens this same file (to check what was written).
 func (n *newFile) reopenPath() string {
@@ -78,7 +86,7 @@ func (n *newFile) commit(path string, perm os.FileMode, replace bool) error {
 	if err := n.giveName(path, replace); err != nil {
 		return err
 	}
-	syncDir(n.dir) // the new name, durable too
+	syncNewName(n.dir) // the new name, durable too
 	return nil
 }
 
@@ -95,6 +103,9 @@ func (n *newFile) giveName(path string, replace bool) error {
 		}
 		n.name = tmp
 	}
+	// The file is whole and synced: it is closed before it is renamed or
+	// linked, which Windows refuses for a file still open.
+	_ = n.f.Close()
 	if replace {
 		if err := os.Rename(n.name, path); err != nil {
 			return err
@@ -105,7 +116,14 @@ func (n *newFile) giveName(path string, replace bool) error {
 	// link, unlike rename, fails rather than replace a file that appeared
 	// meanwhile; discard then drops the temporary name.
 	err := os.Link(n.name, path)
-	if err == nil || errors.Is(err, fs.ErrExist) {
+	if err == nil {
+		// The temporary name goes before the folder is synced, so that a
+		// crash cannot bring back a hidden second name of the file.
+		_ = os.Remove(n.name)
+		n.name = ""
+		return nil
+	}
+	if errors.Is(err, fs.ErrExist) {
 		return err
 	}
 	// A file system without hard links: rename, if path is still free.

@@ -47,3 +47,50 @@ func TestWriteFileIsSyncedBeforeItIsNamed(t *testing.T) {
 		t.Errorf("the file was flushed %d times for 3 writes", calls)
 	}
 }
+
+// TestWriteFileWithoutUnnamedFiles takes the path of systems without
+// O_TMPFILE (a hidden temporary file): when the new name is made durable the
+// folder already holds the file under its name alone — a crash then cannot
+// bring back a hidden second name of a PFX — and a replace or a refusal
+// leaves nothing else either. Not parallel: it replaces two hooks.
+func TestWriteFileWithoutUnnamedFiles(t *testing.T) {
+	openUnnamedFile = func(string) (*os.File, error) { return nil, errors.New("no O_TMPFILE here") }
+	var atSync []string
+	syncNewName = func(dir string) {
+		entries, _ := os.ReadDir(dir)
+		atSync = atSync[:0]
+		for _, e := range entries {
+			atSync = append(atSync, e.Name())
+		}
+		syncDir(dir)
+	}
+	t.Cleanup(func() { openUnnamedFile, syncNewName = openUnnamed, syncDir })
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "contoso.pfx")
+	for i, c := range []struct {
+		replace bool
+		content string
+		fails   bool
+	}{
+		{false, "first", false},
+		{false, "refused", true}, // exists, not replaced
+		{true, "second", false},
+	} {
+		err := WriteFile(path, 0o600, c.replace, write(c.content))
+		if (err != nil) != c.fails {
+			t.Fatalf("write %d: err %v, want failure %v", i, err, c.fails)
+		}
+		if !c.fails && (len(atSync) != 1 || atSync[0] != "contoso.pfx") {
+			t.Errorf("write %d: when its name was made durable the folder held %v, want only contoso.pfx", i, atSync)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("write %d: the folder holds %d entries afterwards, want 1", i, len(entries))
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != "second" {
+		t.Errorf("the file holds %q, want the replacement", got)
+	}
+}
