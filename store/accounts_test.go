@@ -263,7 +263,7 @@ func TestRewriteKeysAllOrNothing(t *testing.T) {
 		}
 		return encrypt(id, km)
 	}
-	err := s.RewriteKeys(failOnB, map[string][]byte{"passphrase": []byte("set")})
+	err := s.RewriteKeysIf(store.KeyRewrite{Fn: failOnB, Settings: map[string][]byte{"passphrase": []byte("set")}})
 	if err == nil || !strings.Contains(err.Error(), "wrong passphrase") {
 		t.Fatalf("failing rewrite: %v", err)
 	}
@@ -273,7 +273,7 @@ func TestRewriteKeysAllOrNothing(t *testing.T) {
 	if _, err := s.Setting("passphrase"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("a failed rewrite wrote its setting")
 	}
-	if err := s.RewriteKeys(encrypt, map[string][]byte{"passphrase": []byte("set")}); err != nil {
+	if err := s.RewriteKeysIf(store.KeyRewrite{Fn: encrypt, Settings: map[string][]byte{"passphrase": []byte("set")}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"cred-a", "cred-b"} {

@@ -145,22 +145,13 @@ func keyOwner(tx *bolt.Tx, credID string) (string, bool) {
 	return "", false
 }
 
-// RewriteKeys passes every stored key through fn and writes the results back
-// in one transaction, together with the given settings: setting, changing
-// or removing the passphrase re-encrypts all keys or none. If fn fails for
-// any key, nothing is written and the error is returned wrapped. The pages
-// the old forms were in are zeroed right after, as RewriteKeysIf does.
-func (s *Store) RewriteKeys(fn func(credID string, km KeyMaterial) (KeyMaterial, error), settings map[string][]byte) error {
-	if err := s.update(func(tx *bolt.Tx) error { return rewriteKeysTx(tx, fn, settings) }); err != nil {
-		return err
-	}
-	return s.scrubAfterRemoval("the old form of the rewritten keys")
-}
-
-// KeyRewrite is a RewriteKeys that also checks settings and appends an audit
-// entry, all in the same transaction.
+// KeyRewrite passes every stored key through Fn and writes the results back
+// in one transaction, together with Settings, after checking Expect, with an
+// audit entry: setting, changing or removing the passphrase re-encrypts all
+// keys or none. If Fn fails for any key, nothing is written and the error is
+// returned wrapped.
 type KeyRewrite struct {
-	// Fn turns each stored key into its new form (see RewriteKeys).
+	// Fn turns each stored key into its new form.
 	Fn func(credID string, km KeyMaterial) (KeyMaterial, error)
 	// Expect holds settings that must still have these exact values (nil:
 	// unset) when the transaction starts; otherwise nothing is written and
@@ -185,10 +176,7 @@ func (s *Store) RewriteKeysIf(r KeyRewrite) error {
 	if err := s.rewriteKeysIf(r); err != nil {
 		return err
 	}
-	if _, err := s.ScrubFreePages(); err != nil {
-		return fmt.Errorf("the keys were rewritten, but their old forms may remain in freed pages of %s: %w", s.path, err)
-	}
-	return nil
+	return s.scrubAfterRemoval("the old form of the rewritten keys")
 }
 
 func (s *Store) rewriteKeysIf(r KeyRewrite) error {
