@@ -37,13 +37,7 @@ func (s *Store) UpdateSetting(key string, fn func(old []byte) ([]byte, error)) e
 	}
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSettings)
-		var old []byte
-		if k, v := b.Cursor().Seek([]byte(key)); k != nil && bytes.Equal(k, []byte(key)) {
-			old = bytes.Clone(v)
-			if old == nil {
-				old = []byte{}
-			}
-		}
+		old, _ := getBlob(b, key) // nil when unset
 		var updated []byte
 		if err := callCaller(func() (err error) {
 			updated, err = fn(old)
@@ -76,18 +70,30 @@ func (s *Store) putBlob(bucket []byte, what, key string, data []byte) error {
 func (s *Store) blob(bucket []byte, what, key string) ([]byte, error) {
 	var out []byte
 	err := s.view(func(tx *bolt.Tx) error {
-		// Seek, not Get: an empty value must read as empty, not as missing.
-		k, v := tx.Bucket(bucket).Cursor().Seek([]byte(key))
-		if k == nil || !bytes.Equal(k, []byte(key)) {
+		v, ok := getBlob(tx.Bucket(bucket), key)
+		if !ok {
 			return fmt.Errorf("no %s %q: %w", what, key, ErrNotFound)
 		}
-		out = bytes.Clone(v) // v dies with the transaction
-		if out == nil {
-			out = []byte{}
-		}
+		out = v
 		return nil
 	})
 	return out, err
+}
+
+// getBlob reads key's value out of b, copied (a value dies with its
+// transaction); an empty value reads as empty, not nil; ok is false, and
+// the value nil, when key is absent.
+func getBlob(b *bolt.Bucket, key string) (v []byte, ok bool) {
+	// Seek, not Get: an empty value must read as empty, not as missing.
+	k, raw := b.Cursor().Seek([]byte(key))
+	if k == nil || !bytes.Equal(k, []byte(key)) {
+		return nil, false
+	}
+	v = bytes.Clone(raw)
+	if v == nil {
+		v = []byte{}
+	}
+	return v, true
 }
 
 func (s *Store) deleteBlob(bucket []byte, what, key string) error {
