@@ -134,6 +134,17 @@ func (k *keyring) cached(wrapped []byte) *sealer {
 	return nil
 }
 
+// OpenKeys opens the store's keys now, asking the Passphrase provider if
+// they are locked (PassphraseAttempts times), so that work on many accounts
+// asks once, before it starts, rather than from whichever account comes
+// first. Nil on a store without a passphrase; a *PassphraseError otherwise.
+func (s *Service) OpenKeys(ctx context.Context) error {
+	if _, err := s.identity(ctx); err != nil {
+		return &PassphraseError{Err: err}
+	}
+	return nil
+}
+
 // identity opens the store identity: from the cache, else by asking the
 // Passphrase provider (again after a wrong answer, PassphraseAttempts times).
 // It returns nil when the store has no passphrase.

@@ -168,7 +168,9 @@ func (a *app) verifierFor(def *entra.Verifier) func(cloud string) (flow.Verifier
 		if err != nil {
 			return nil, fmt.Errorf("%w (the account's stored cloud; --cloud NAME checks it in another)", err)
 		}
-		return &entra.Verifier{Endpoints: ep, HTTP: def.HTTP, Now: def.Now}, nil
+		v := *def // every setting of the default verifier but its hosts
+		v.Endpoints = ep
+		return &v, nil
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,8 +31,8 @@ type verifyOutcome struct {
 // outcome in name order as soon as it and those before it are in: a line for
 // each that passed, the failing checks of each that did not, then a count
 // (stderr). Each outcome is stored on its account, as verify NAME does. Exit 0
-// only when every account passed; a missing or wrong passphrase stops it all
-// (exit 2).
+// only when every account passed; a missing or wrong passphrase stops it
+// before it starts (exit 2); an interruption is said once (exit 1).
 func (a *app) verifyAll(cmd *cobra.Command, wait time.Duration, asJSON bool) error {
 	st, err := a.openExistingStore()
 	if errors.Is(err, store.ErrNoStore) {
@@ -56,8 +55,11 @@ func (a *app) verifyAll(cmd *cobra.Command, wait time.Duration, asJSON bool) err
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancelCause(cmd.Context())
-	defer cancel(nil)
+	// The passphrase, if the keys have one, is asked here, once, before
+	// anything is printed: a wrong or missing one stops the run whole.
+	if err := svc.OpenKeys(cmd.Context()); err != nil {
+		return classify(err)
+	}
 	what := accountCount(len(accounts))
 	if len(accounts) > 1 {
 		what += fmt.Sprintf(", %d at a time", min(len(accounts), verifyAllAtOnce))
@@ -67,49 +69,53 @@ func (a *app) verifyAll(cmd *cobra.Command, wait time.Duration, asJSON bool) err
 	} else {
 		fmt.Fprintf(a.stderr, "Verifying %s…\n", what)
 	}
+	ctx := cmd.Context()
 	outcomes := make([]verifyOutcome, len(accounts))
 	done := make([]chan struct{}, len(accounts))
-	slots := make(chan struct{}, verifyAllAtOnce)
-	for i, acc := range accounts {
+	for i := range done {
 		done[i] = make(chan struct{})
-		go func() {
-			defer close(done[i])
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			o := verifyOutcome{name: acc.Name}
-			if err := context.Cause(ctx); err != nil {
-				o.err = err
-			} else {
-				o.report, o.err = svc.Verify(ctx, acc.Name, wait, nil)
-			}
-			if o.err != nil && isPassphraseProblem(o.err) {
-				cancel(o.err) // every other account needs the same key protection
-			}
-			outcomes[i] = o
-		}()
 	}
+	// Accounts start in name order as slots free up, so the outcomes can be
+	// printed in that order as they come, and never more than a few
+	// goroutines run at once, however many accounts there are.
+	go func() {
+		slots := make(chan struct{}, verifyAllAtOnce)
+		for i, acc := range accounts {
+			slots <- struct{}{}
+			go func() {
+				defer func() { <-slots; close(done[i]) }()
+				o := verifyOutcome{name: acc.Name}
+				if o.err = ctx.Err(); o.err == nil {
+					o.report, o.err = svc.Verify(ctx, acc.Name, wait, nil)
+				}
+				outcomes[i] = o
+			}()
+		}
+	}()
 	out := newReportWriter(a.stdout, asJSON)
 	passed, failed := 0, 0
 	for i := range accounts {
 		<-done[i]
-		o := outcomes[i]
-		if cause := context.Cause(ctx); cause != nil && isPassphraseProblem(cause) {
-			continue // reported once, below
+		if ctx.Err() != nil {
+			break // interrupted: said once, below
 		}
+		o := outcomes[i]
 		if o.err == nil && o.report.OK {
 			passed++
 		} else {
 			failed++
 		}
-		if err := out.write(a, o); err != nil {
+		if err := out.write(o); err != nil {
 			return failedErr(err)
 		}
 	}
-	if cause := context.Cause(ctx); cause != nil && isPassphraseProblem(cause) {
-		return classify(cause)
-	}
 	if err := out.close(); err != nil {
 		return failedErr(err)
+	}
+	if ctx.Err() != nil {
+		// Checks cut short record nothing: those accounts are as they were.
+		return failedErr(fmt.Errorf("interrupted after %d of %s (%d verified, %d failed); the others were left as they were",
+			passed+failed, accountCount(len(accounts)), passed, failed))
 	}
 	fmt.Fprintf(a.stderr, "%s: %d verified, %d failed\n", accountCount(len(accounts)), passed, failed)
 	if err := a.badRecords(bad); err != nil {
@@ -155,7 +161,7 @@ func newReportWriter(w io.Writer, asJSON bool) *reportWriter {
 	return &reportWriter{w: bufio.NewWriter(w), asJSON: asJSON}
 }
 
-func (rw *reportWriter) write(a *app, o verifyOutcome) error {
+func (rw *reportWriter) write(o verifyOutcome) error {
 	defer func() { rw.n++ }()
 	if rw.asJSON {
 		sep := ",\n"
@@ -168,7 +174,7 @@ func (rw *reportWriter) write(a *app, o verifyOutcome) error {
 				Account string `json:"account"`
 				OK      bool   `json:"ok"`
 				Error   string `json:"error"`
-			}{o.name, false, oneLine(message(o.err))}
+			}{o.name, false, oneLine(o.err.Error())}
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -181,7 +187,7 @@ func (rw *reportWriter) write(a *app, o verifyOutcome) error {
 	name := oneLine(o.name)
 	switch {
 	case o.err != nil:
-		fmt.Fprintf(rw.w, "✗ %s: could not verify: %s\n", name, oneLine(message(o.err)))
+		fmt.Fprintf(rw.w, "✗ %s: could not verify: %s\n", name, oneLine(o.err.Error()))
 	case o.report.OK:
 		fmt.Fprintf(rw.w, "✓ %s: verified, every check passed\n", name)
 	default:

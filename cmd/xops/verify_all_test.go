@@ -125,3 +125,36 @@ func TestVerifyAllUsageAndEmpty(t *testing.T) {
 		t.Errorf("verify --all made the store's folder: %v", err)
 	}
 }
+
+// On a store with a passphrase, verify --all asks for it once, before it
+// starts: a missing or wrong one stops it with nothing on stdout (exit 2),
+// the right one verifies every account.
+func TestVerifyAllPassphraseFirst(t *testing.T) {
+	t.Parallel()
+	e, _ := sandboxEnv(t)
+	dir := t.TempDir()
+	for _, n := range []string{"alpha", "bravo", "charlie"} {
+		mustRun(t, e, "link", "microsoft", "--auto", "--name", n, "--cert-out", filepath.Join(dir, n+".cer"))
+	}
+	protected := env{}
+	for k, v := range e {
+		protected[k] = v
+	}
+	protected["XOPS_NEW_PASSPHRASE"] = "a good passphrase"
+	mustRun(t, protected, "store", "passphrase", "set")
+	delete(protected, "XOPS_NEW_PASSPHRASE")
+
+	for _, pass := range []string{"", "not the passphrase"} {
+		protected["XOPS_PASSPHRASE"] = pass
+		r := xops(t, protected, "", "accounts", "verify", "--all", "--json")
+		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "XOPS_PASSPHRASE") != 1 {
+			t.Errorf("passphrase %q: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, the variable named once", pass, r.code, r.stdout, r.stderr)
+		}
+	}
+	protected["XOPS_PASSPHRASE"] = "a good passphrase"
+	r := xops(t, protected, "", "accounts", "verify", "--all", "--json")
+	var reports []verifyJSON
+	if err := json.Unmarshal([]byte(r.stdout), &reports); r.code != 0 || err != nil || len(reports) != 3 {
+		t.Errorf("with the passphrase: exit %d (%v)\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+}
