@@ -190,7 +190,14 @@ func TestVerifyAllAsksFirstAboveTwenty(t *testing.T) {
 // channel and delivered, while the test decides when keys are pressed.
 func pullVerifyAll(t *testing.T, hs *harness, r *verifyAllRun) tea.Msg {
 	t.Helper()
-	msg := r.wait()()
+	got := make(chan tea.Msg, 1)
+	go func() { got <- r.wait()() }()
+	var msg tea.Msg
+	select {
+	case msg = <-got:
+	case <-time.After(30 * time.Second): // not a timing assertion: a run that never ends
+		t.Fatal("the run sent nothing for 30 s: its checks were never stopped")
+	}
 	hs.m.Update(msg) // its commands (the next wait, timers) are left to the test
 	return msg
 }
@@ -354,5 +361,38 @@ func TestProgramSandboxVerifyAll(t *testing.T) {
 	r.key("q")
 	if _, ok := r.tm.FinalModel(t, teatest.WithFinalTimeout(waitLong)).(*e2eHost); !ok {
 		t.Fatal("final model is not the test's host")
+	}
+}
+
+// Quitting mid-run stops it: the checks under way are cancelled and record
+// nothing, rather than write to a store xops is closing.
+func TestVerifyAllStopsWhenXopsQuits(t *testing.T) {
+	fake := &fakeBulk{started: make(chan string, 10), block: map[string]bool{}}
+	hs, _ := verifyAllHarness(t, 6, fake)
+	for i := range 6 {
+		fake.block[fmt.Sprintf("acct-%05d", i)] = true
+	}
+	_, cmd := hs.m.Update(keyPress("V"))
+	r := hs.m.home.va.run
+	if r == nil {
+		t.Fatal("V started no run")
+	}
+	for _, c := range cmd().(tea.BatchMsg) {
+		if c != nil {
+			c() // the start command
+			break
+		}
+	}
+	for range 4 {
+		<-fake.started
+	}
+	hs.m.Update(keyPress("q"))
+	for {
+		if msg := pullVerifyAll(t, hs, r); msg.(verifyAllMsg).outcome == nil {
+			break
+		}
+	}
+	if len(fake.recorded) != 0 || fake.inflight != 0 {
+		t.Errorf("after q: recorded %v, %d still running; want none of either", fake.recorded, fake.inflight)
 	}
 }

@@ -275,6 +275,9 @@ func (m *Model) apply(e flow.Event) tea.Cmd {
 			}
 			cmds = append(cmds, loadAccountsCmd(m.deps.Store, m.deps.Changes, draft, !m.home.loaded))
 		case flow.QuitEffect:
+			// A verify-all under way stops: checks cut short record nothing,
+			// rather than write to a store xops is closing.
+			m.home.stopVerifyAll()
 			cmds = append(cmds, tea.Quit)
 		}
 	}
