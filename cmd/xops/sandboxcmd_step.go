@@ -1,9 +1,7 @@
 package main
 
 import (
-	"crypto/sha1" //nolint:gosec // the portal's thumbprint is SHA-1; it identifies, it does not protect
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/entra"
+	"github.com/xops/xops/entra/certs"
 	"github.com/xops/xops/entra/sandbox"
 	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
@@ -285,10 +284,16 @@ func (a *app) sandboxDo(t *sandboxTarget, step entra.Step, cert *uploadCert) err
 		return nil
 	}
 	if err := a.sb.Perform(step, t.appID, data); err != nil {
-		if step == entra.StepUploadCertificate && !errors.Is(err, sandbox.ErrNoSuchApp) {
+		var refused *sandbox.CertificateRefused
+		switch {
+		case errors.As(err, &refused):
 			// The portal's refusal: RSA only, SHA-2 signature, not expired.
-			return usageErr("%s: Entra refuses %s: %s (nothing was changed)", cert.flag, cert.label,
-				strings.TrimPrefix(err.Error(), "sandbox: upload certificate: "))
+			return usageErr("%s: Entra refuses %s: %s (nothing was changed)", cert.flag, cert.label, refused.Error())
+		case errors.Is(err, sandbox.ErrAlreadyUploaded):
+			// Another xops uploaded it since this one looked.
+			fmt.Fprintf(a.stderr, "Already done: %s is uploaded on %s; nothing was changed.\n", cert.label, t.what())
+			a.sandboxNext(t, step)
+			return nil
 		}
 		return failedErr(fmt.Errorf("%s on %s: %w", step, t.what(), err))
 	}
@@ -334,8 +339,7 @@ func thumbprint(cert []byte) string {
 	if err != nil {
 		return ""
 	}
-	sum := sha1.Sum(c.Raw) //nolint:gosec // thumbprint, as the portal shows it
-	return strings.ToUpper(hex.EncodeToString(sum[:]))
+	return certs.Thumbprint(c)
 }
 
 // sandboxNext says what to run after a step: the next step not done, else

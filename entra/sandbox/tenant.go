@@ -21,6 +21,14 @@ import (
 // ErrNoSuchApp is returned by the admin-center actions for an unknown app id.
 var ErrNoSuchApp = errors.New("no such app registration in the sandbox tenant")
 
+// CertificateRefused is UploadCertificate refusing a file as the portal
+// does (not a certificate, not RSA, signed with SHA-1 or MD5, expired): the
+// admin's file is at fault, not the tenant or the store.
+type CertificateRefused struct{ Err error }
+
+func (e *CertificateRefused) Error() string { return e.Err.Error() }
+func (e *CertificateRefused) Unwrap() error { return e.Err }
+
 // ErrAlreadyUploaded is UploadCertificate refusing a certificate the app
 // already has (the portal refuses a duplicate too).
 var ErrAlreadyUploaded = errors.New("this certificate is already uploaded on the app")
@@ -223,7 +231,7 @@ func (s *Sandbox) DeleteApp(appID string) error {
 func (s *Sandbox) UploadCertificate(appID string, certPEMorDER []byte) error {
 	key, err := makeUploadedKey(certPEMorDER, s.now())
 	if err != nil {
-		return fmt.Errorf("sandbox: upload certificate: %w", err)
+		return fmt.Errorf("sandbox: upload certificate: %w", &CertificateRefused{Err: err})
 	}
 	return s.update(appID, func(a *application) error {
 		for _, k := range a.Certificates {
