@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xops/xops/entra/sandbox"
 )
 
 // In the sandbox, link and rotate say how to upload to the simulated app
@@ -44,5 +46,22 @@ func TestSandboxNextLinesWork(t *testing.T) {
 	show := mustRun(t, e, "accounts", "show", "demo", "--json")
 	if strings.Contains(show.stdout, "pending_certificate") {
 		t.Errorf("the rotation did not finish: %s", show.stdout)
+	}
+}
+
+// sandbox show says which apps a Conditional Access policy blocks (read
+// from the sandbox's own AppStatus).
+func TestSandboxShowsConditionalAccessBlock(t *testing.T) {
+	t.Parallel()
+	e, path := sandboxEnv(t)
+	appID := strings.TrimSpace(mustRun(t, e, "sandbox", "register", "Blocked").stdout)
+	tenantState(t, path, func(sb *sandbox.Sandbox) {
+		if err := sb.SetConditionalAccessBlock(appID, true); err != nil {
+			t.Fatal(err)
+		}
+	})
+	v := sandboxShow(t, e)
+	if len(v.Apps) != 1 || !v.Apps[0].ConditionalAccessBlock {
+		t.Errorf("show --json: %+v, want the app marked as blocked by Conditional Access", v.Apps)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -148,12 +147,11 @@ func (a *app) sandboxForReading() (*sandbox.Sandbox, map[string][]string, error)
 
 // sandboxView gathers what show prints.
 func sandboxView(sb *sandbox.Sandbox, accounts map[string][]string) sandboxJSON {
-	blocked := blockedApps(sb)
 	v := sandboxJSON{TenantID: sb.TenantID(), Organization: sb.Domain(), Apps: []sandboxAppJSON{}}
 	for _, s := range sb.Apps() {
 		app := sandboxAppJSON{
 			Name: s.Name, AppID: s.AppID, StepsDone: []string{}, Certificates: []string{},
-			Disabled: s.Disabled, ConditionalAccessBlock: blocked[s.AppID], Accounts: []string{},
+			Disabled: s.Disabled, ConditionalAccessBlock: s.BlockedByPolicy, Accounts: []string{},
 		}
 		for _, step := range sandboxSteps {
 			if stepDone(s, step) {
@@ -165,23 +163,6 @@ func sandboxView(sb *sandbox.Sandbox, accounts map[string][]string) sandboxJSON 
 		v.Apps = append(v.Apps, app)
 	}
 	return v
-}
-
-// blockedApps are the apps a Conditional Access policy blocks. AppStatus
-// does not carry it; the tenant's saved form (stable JSON) does.
-func blockedApps(sb *sandbox.Sandbox) map[string]bool {
-	var state struct {
-		Apps map[string]struct {
-			Blocked bool `json:"blocked_by_policy"`
-		} `json:"apps"`
-	}
-	out := map[string]bool{}
-	if b, err := sb.MarshalState(); err == nil && json.Unmarshal(b, &state) == nil {
-		for id, app := range state.Apps {
-			out[id] = app.Blocked
-		}
-	}
-	return out
 }
 
 // stepDone reports whether step is done on the app.

@@ -412,6 +412,7 @@ func (s *Sandbox) Perform(step entra.Step, appID string, certificate []byte) err
 type AppStatus struct {
 	AppID, Name        string
 	Disabled           bool
+	BlockedByPolicy    bool     // a Conditional Access policy blocks its sign-in
 	ExchangePermission bool     // Exchange.ManageAsApp is listed
 	AdminConsent       bool     // and granted
 	GlobalReader       bool     // the role is assigned
@@ -427,7 +428,7 @@ func (s *Sandbox) App(appID string) (AppStatus, error) {
 		return AppStatus{}, err
 	}
 	st := AppStatus{
-		AppID: a.AppID, Name: a.Name, Disabled: a.Disabled, ExchangePermission: a.ExchangePermission,
+		AppID: a.AppID, Name: a.Name, Disabled: a.Disabled, BlockedByPolicy: a.BlockedByPolicy, ExchangePermission: a.ExchangePermission,
 		AdminConsent: a.ExchangeConsented, GlobalReader: a.GlobalReader,
 	}
 	for _, k := range a.Certificates {
