@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -23,9 +22,9 @@ import (
 // is read again at most once a second while the run is on.
 
 const (
-	// verifyAllAtOnce is how many accounts are checked at the same time,
-	// as `xops accounts verify --all` does.
-	verifyAllAtOnce = 4
+	// verifyAllAtOnce is how many accounts are checked at the same time:
+	// flow.VerifyEach's, as `xops accounts verify --all` does.
+	verifyAllAtOnce = flow.VerifyAllAtOnce
 	// verifyAllAskAbove: with more accounts than this, V asks first.
 	verifyAllAskAbove = 20
 	// verifyAllReloadEvery is the least time between two reloads of the
@@ -172,55 +171,29 @@ func (r *verifyAllRun) wait() tea.Cmd {
 	}
 }
 
-// runVerifyAll verifies names, at most verifyAllAtOnce at a time, sending
-// each outcome to out, and closes out when every check has ended. While the
-// keys are locked it checks one account at a time, so the passphrase prompt
-// comes once with nothing else waiting on it. A passphrase problem cancels
-// the run (every account needs the same key); a cancelled check sends
-// nothing, as it recorded nothing.
+// runVerifyAll verifies names with flow.VerifyEach (a few at a time, one
+// at a time while the keys are locked, stopped by a passphrase problem),
+// sending each outcome to out, and closes out when every check has ended.
+// An account not checked, or whose check was cut short, sends nothing: it
+// recorded nothing. A passphrase problem also cancels the run's ctx.
 func runVerifyAll(ctx context.Context, cancel context.CancelCauseFunc, svc bulkVerifier, names []string, out chan<- verifyAllOutcome) {
 	defer close(out)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	slots := make(chan struct{}, verifyAllAtOnce)
-	unlocked := false
-	for _, name := range names {
-		if !unlocked {
-			unlocked = svc.KeysUnlocked()
-		}
-		if ctx.Err() != nil {
+	check := func(ctx context.Context, name string) (entra.Report, error) { return svc.VerifyAccount(ctx, name, nil) }
+	err := flow.VerifyEach(ctx, names, svc.KeysUnlocked, check, func(i int, r entra.Report, err error) {
+		if errors.Is(err, flow.ErrNotChecked) || (err != nil && ctx.Err() != nil) {
 			return
 		}
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
-			report, err := svc.VerifyAccount(ctx, name, nil)
-			if err != nil && ctx.Err() != nil {
-				return
-			}
-			if passphraseProblem(err) {
-				cancel(err)
-			}
-			out <- verifyAllOutcome{name: name, report: report, err: err}
-		}()
-		if !unlocked {
-			wg.Wait()
-		}
+		out <- verifyAllOutcome{name: names[i], report: r, err: err}
+	})
+	if err != nil {
+		cancel(err)
 	}
 }
 
 // passphraseProblem: the key could not be opened for want of the right
 // passphrase (missing, wrong, or the prompt was closed).
 func passphraseProblem(err error) bool {
-	var pe *flow.PassphraseError
-	return errors.As(err, &pe) || errors.Is(err, flow.ErrKeyLocked) || errors.Is(err, flow.ErrWrongPassphrase) ||
-		errors.Is(err, ErrPassphraseCancelled)
+	return flow.IsPassphraseProblem(err) || errors.Is(err, ErrPassphraseCancelled)
 }
 
 // updateVerifyAll takes the run's messages, wherever the admin is: the root

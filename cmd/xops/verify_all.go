@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,13 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xops/xops/entra"
+	"github.com/xops/xops/flow"
 	"github.com/xops/xops/store"
 )
-
-// verifyAllAtOnce is how many accounts `verify --all` checks at the same
-// time: enough to make a long list quick, few enough that Entra does not
-// throttle the machine.
-const verifyAllAtOnce = 4
 
 // verifyOutcome is one account's verification under --all: its report, or
 // why it could not run.
@@ -62,7 +59,7 @@ func (a *app) verifyAll(cmd *cobra.Command, wait time.Duration, asJSON bool) err
 	}
 	what := accountCount(len(accounts))
 	if len(accounts) > 1 {
-		what += fmt.Sprintf(", %d at a time", min(len(accounts), verifyAllAtOnce))
+		what += fmt.Sprintf(", %d at a time", min(len(accounts), flow.VerifyAllAtOnce))
 	}
 	if wait > 0 {
 		fmt.Fprintf(a.stderr, "Verifying %s, retrying failing checks for up to %s each…\n", what, wait)
@@ -75,22 +72,18 @@ func (a *app) verifyAll(cmd *cobra.Command, wait time.Duration, asJSON bool) err
 	for i := range done {
 		done[i] = make(chan struct{})
 	}
-	// Accounts start in name order as slots free up, so the outcomes can be
-	// printed in that order as they come, and never more than a few
-	// goroutines run at once, however many accounts there are.
+	// Accounts start in name order as slots free up (flow.VerifyEach, as
+	// Home's V), so the outcomes are printed in that order as they come.
+	names := make([]string, len(accounts))
+	for i, acc := range accounts {
+		names[i] = acc.Name
+	}
 	go func() {
-		slots := make(chan struct{}, verifyAllAtOnce)
-		for i, acc := range accounts {
-			slots <- struct{}{}
-			go func() {
-				defer func() { <-slots; close(done[i]) }()
-				o := verifyOutcome{name: acc.Name}
-				if o.err = ctx.Err(); o.err == nil {
-					o.report, o.err = svc.Verify(ctx, acc.Name, wait, nil)
-				}
-				outcomes[i] = o
-			}()
-		}
+		check := func(ctx context.Context, name string) (entra.Report, error) { return svc.Verify(ctx, name, wait, nil) }
+		_ = flow.VerifyEach(ctx, names, svc.KeysUnlocked, check, func(i int, r entra.Report, err error) {
+			outcomes[i] = verifyOutcome{name: names[i], report: r, err: err}
+			close(done[i])
+		})
 	}()
 	out := newReportWriter(a.stdout, asJSON)
 	passed, failed := 0, 0
