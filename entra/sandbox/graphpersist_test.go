@@ -13,11 +13,14 @@ func TestGraphWriteIsSavedAtOnce(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var saved []byte
-	sb, err := sandbox.New(sandbox.Options{Persist: func(state []byte) error {
+	sb, err := sandbox.New(sandbox.Options{Update: func(apply func([]byte) ([]byte, error)) error {
 		mu.Lock()
 		defer mu.Unlock()
-		saved = append([]byte(nil), state...)
-		return nil
+		state, err := apply(saved)
+		if err == nil {
+			saved = append([]byte(nil), state...)
+		}
+		return err
 	}})
 	if err != nil {
 		t.Fatal(err)

@@ -14,58 +14,24 @@ import (
 // the process ends. An unchanged tenant is not written again: a process that
 // changed nothing does not overwrite what another one saved meanwhile.
 //
-// With Options.Update the save is a merge, in one transaction of the store:
+// The save is a merge, in one transaction of the store (Options.Update):
 // this process's changes since it last loaded or saved (an app registered, a
 // consent granted, a certificate uploaded…) are applied to the state saved
 // now, so a change another process saved meanwhile is kept, and this tenant
-// takes it in as well. With Options.Persist the whole state is written, and
-// the last process to save wins. With neither, Flush does nothing.
-func (s *Sandbox) Flush() error {
-	if s.persist == nil && s.updateState == nil {
-		return nil
-	}
-	s.persistMu.Lock()
-	defer s.persistMu.Unlock()
-	ours, err := s.MarshalState()
-	if err != nil {
-		return err
-	}
-	if bytes.Equal(ours, s.persisted) {
-		return nil
-	}
-	if s.updateState == nil {
-		if err := s.persist(ours); err != nil {
-			return fmt.Errorf("sandbox: save the tenant's state: %w", err)
-		}
-		s.persisted, s.base = ours, ours
-		return nil
-	}
-	base := s.base
-	var merged []byte
-	err = s.updateState(func(saved []byte) ([]byte, error) {
-		m, err := mergeStates(base, ours, saved)
-		if err != nil {
-			return nil, err
-		}
-		merged = m
-		return m, nil
-	})
-	if err != nil {
-		return fmt.Errorf("sandbox: save the tenant's state: %w", err)
-	}
-	if merged == nil {
-		return fmt.Errorf("sandbox: save the tenant's state: Options.Update did not call apply")
-	}
-	s.persisted, s.base = merged, merged
-	return s.adopt(ours, merged)
-}
+// takes it in as well. Without Options.Update, Flush does nothing.
+func (s *Sandbox) Flush() error { return s.save(false) }
 
 // Overwrite saves this tenant in place of the saved one, whatever that holds,
 // without merging: for a caller that has set aside a saved tenant that does
 // not load (which a merge refuses to replace) and starts afresh. Without
-// Options.Update or Options.Persist it does nothing.
-func (s *Sandbox) Overwrite() error {
-	if s.persist == nil && s.updateState == nil {
+// Options.Update it does nothing.
+func (s *Sandbox) Overwrite() error { return s.save(true) }
+
+// save writes the tenant inside Options.Update's transaction: merged into
+// the state saved now, or in its place (overwrite). What it wrote becomes
+// the base of the next merge, and the tenant takes it in.
+func (s *Sandbox) save(overwrite bool) error {
+	if s.updateState == nil {
 		return nil
 	}
 	s.persistMu.Lock()
@@ -74,16 +40,31 @@ func (s *Sandbox) Overwrite() error {
 	if err != nil {
 		return err
 	}
-	if s.updateState != nil {
-		err = s.updateState(func([]byte) ([]byte, error) { return ours, nil })
-	} else {
-		err = s.persist(ours)
+	if !overwrite && s.stored && bytes.Equal(ours, s.base) {
+		return nil // unchanged since the last load or save
 	}
+	base := s.base
+	var written []byte
+	err = s.updateState(func(saved []byte) ([]byte, error) {
+		out := ours
+		if !overwrite {
+			m, err := mergeStates(base, ours, saved)
+			if err != nil {
+				return nil, err
+			}
+			out = m
+		}
+		written = out
+		return out, nil
+	})
 	if err != nil {
 		return fmt.Errorf("sandbox: save the tenant's state: %w", err)
 	}
-	s.persisted, s.base = ours, ours
-	return nil
+	if written == nil {
+		return fmt.Errorf("sandbox: save the tenant's state: Options.Update did not call apply")
+	}
+	s.base, s.stored = written, true
+	return s.adopt(ours, written)
 }
 
 // adopt makes the tenant the merged state just saved, keeping what this
@@ -130,9 +111,6 @@ func (s *Sandbox) loaded() {
 		return // the next Flush writes it
 	}
 	s.persistMu.Lock()
-	s.base = state
-	if s.persist != nil || s.updateState != nil {
-		s.persisted = state
-	}
+	s.base, s.stored = state, true
 	s.persistMu.Unlock()
 }

@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// memStore stands in for the sandbox store: what Persist was last given.
+// memStore stands in for the sandbox store's setting: Options.Update's
+// transaction, made atomic by a mutex.
 type memStore struct {
 	mu     sync.Mutex
 	state  []byte
@@ -15,11 +16,15 @@ type memStore struct {
 	err    error
 }
 
-func (m *memStore) put(state []byte) error {
+func (m *memStore) update(apply func(saved []byte) ([]byte, error)) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {
 		return m.err
+	}
+	state, err := apply(m.state)
+	if err != nil {
+		return err
 	}
 	m.state, m.writes = append([]byte(nil), state...), m.writes+1
 	return nil
@@ -50,7 +55,7 @@ func restart(t *testing.T, saved []byte) *Sandbox {
 func TestPersistSavesEveryChangeAtOnce(t *testing.T) {
 	t.Parallel()
 	ms := &memStore{}
-	sb, err := New(Options{Persist: ms.put})
+	sb, err := New(Options{Update: ms.update})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +94,7 @@ func TestPersistSavesEveryChangeAtOnce(t *testing.T) {
 func TestPersistSkipsAnUnchangedTenant(t *testing.T) {
 	t.Parallel()
 	first := &memStore{}
-	a, err := New(Options{Persist: first.put})
+	a, err := New(Options{Update: first.update})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +103,7 @@ func TestPersistSkipsAnUnchangedTenant(t *testing.T) {
 	}
 	saved, _ := first.saved()
 	second := &memStore{}
-	b, err := New(Options{Persist: second.put})
+	b, err := New(Options{Update: second.update})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +129,7 @@ func TestPersistSkipsAnUnchangedTenant(t *testing.T) {
 func TestPersistFailureIsReportedAndRetried(t *testing.T) {
 	t.Parallel()
 	ms := &memStore{err: errors.New("disk full")}
-	sb, err := New(Options{Persist: ms.put})
+	sb, err := New(Options{Update: ms.update})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +155,7 @@ func TestPersistFailureIsReportedAndRetried(t *testing.T) {
 func TestPersistSavesTenantSettingsAtOnce(t *testing.T) {
 	t.Parallel()
 	ms := &memStore{}
-	sb, err := New(Options{Persist: ms.put})
+	sb, err := New(Options{Update: ms.update})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,16 +37,14 @@ type Options struct {
 	Domain string
 	// Now is the sandbox's clock; default time.Now.
 	Now func() time.Time
-	// Persist, when set, keeps the tenant between runs: it is given the
-	// tenant's state (as MarshalState writes it) every time the state
-	// changes (see Flush). `xops --sandbox` stores it in the sandbox store.
-	Persist func(state []byte) error
-	// Update, when set, saves the tenant instead of Persist, so that two
-	// processes sharing one saved tenant (two `xops --sandbox`) keep each
-	// other's changes: it must call apply with the state saved now (nil when
-	// none is) and save what apply returns, both inside one transaction of
-	// the store, and save nothing when apply fails (returning its error).
-	// apply merges this tenant's changes into the saved state (see Flush).
+	// Update, when set, keeps the tenant between runs, saved at every
+	// change (see Flush), so that two processes sharing one saved tenant
+	// (two `xops --sandbox`) keep each other's changes: it must call apply
+	// with the state saved now (nil when none is) and save what apply
+	// returns, both inside one transaction of the store, and save nothing
+	// when apply fails (returning its error). apply merges this tenant's
+	// changes into the saved state. `xops --sandbox` keeps it in the
+	// sandbox store.
 	Update func(apply func(saved []byte) ([]byte, error)) error
 }
 
@@ -78,15 +76,16 @@ type Sandbox struct {
 	closing  chan struct{}
 	closeOne sync.Once
 
-	// Options.Persist and the state it was last given (or LoadState read);
-	// Options.Update, and base: the state this tenant and the saved one last
-	// agreed on (New's, then LoadState's or the last save's), from which
-	// Flush tells this process's changes from another's.
-	persist     func([]byte) error
+	// Options.Update, and base: the state this tenant and the saved one
+	// last agreed on (New's, then LoadState's or the last save's), from
+	// which Flush tells this process's changes from another's.
 	updateState func(apply func(saved []byte) ([]byte, error)) error
 	persistMu   sync.Mutex
-	persisted   []byte
 	base        []byte
+	// stored says the store holds base (LoadState read it, or a save wrote
+	// it): an unchanged tenant is then not written again. A new tenant's
+	// base is not stored yet, so its first Flush writes it.
+	stored bool
 }
 
 // New makes a sandbox tenant; Start serves it.
@@ -124,7 +123,7 @@ func New(opts Options) (*Sandbox, error) {
 		},
 		clock: clock, faults: map[Service]Fault{}, tokenKey: key, tokenKID: kid,
 		admin: defaultAdmin(), adminOID: newGUID(), codeLifetime: defaultCodeLifetime, codes: map[string]*deviceCode{},
-		ca: ca, closing: make(chan struct{}), persist: opts.Persist, updateState: opts.Update,
+		ca: ca, closing: make(chan struct{}), updateState: opts.Update,
 	}
 	if s.base, err = s.MarshalState(); err != nil {
 		return nil, err

@@ -358,7 +358,7 @@ func (s *Sandbox) LoadState(data []byte) error {
 	s.mu.Lock()
 	s.state = st
 	s.mu.Unlock()
-	s.loaded() // what Options.Persist holds already: not written again unchanged
+	s.loaded() // what the store holds already: not written again unchanged
 	return nil
 }
 
