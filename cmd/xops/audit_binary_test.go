@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/xops/xops/entra/certs"
-	"github.com/xops/xops/entra/sandbox"
 )
 
 // TestAuditBinary drives a real xops binary through what the secrets and
@@ -38,16 +37,7 @@ func TestAuditBinary(t *testing.T) {
 // and the kernel would write the whole memory, key included, to a core file
 // any tool of the admin's user can read. xops must not be dumpable.
 func testNoCoreDump(t *testing.T, bin string) {
-	r := newRig(t)
-	appID := r.app()
-	env := r.binEnv()
-	cert := filepath.Join(r.dir, "c.cer")
-	if o := runBin(t, bin, env, 0, "link", "microsoft", "--name", "contoso", "--app-id", appID, "--tenant-id", r.sb.TenantID(),
-		"--org", r.sb.Domain(), "--cert-out", cert); o.code != 0 {
-		t.Fatalf("link: exit %d\n%s", o.code, o.out)
-	}
-	r.upload(appID, cert)
-	r.sb.SetFault(sandbox.ServiceExchange, sandbox.Fault{Hang: true})
+	r, env := linkedWithHangingExchange(t, bin)
 
 	work := t.TempDir() // the kernel writes "core" into the working folder
 	cmd := exec.Command("/bin/sh", "-c", `ulimit -c unlimited && exec "$0" accounts verify contoso --wait 1m`, bin)

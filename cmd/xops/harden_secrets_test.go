@@ -80,16 +80,7 @@ func storeKeys(t *testing.T, path string, credIDs ...string) [][]byte {
 // the decrypted key — Exchange hangs, so the process waits with the key
 // loaded and the token signed — and greps the dump for key material.
 func testCrashDumpHasNoKey(t *testing.T, bin string) {
-	r := newRig(t)
-	appID := r.app()
-	env := r.binEnv()
-	cert := filepath.Join(r.dir, "c.cer")
-	if o := runBin(t, bin, env, 0, "link", "microsoft", "--name", "contoso", "--app-id", appID, "--tenant-id", r.sb.TenantID(),
-		"--org", r.sb.Domain(), "--cert-out", cert); o.code != 0 {
-		t.Fatalf("link: exit %d\n%s", o.code, o.out)
-	}
-	r.upload(appID, cert)
-	r.sb.SetFault(sandbox.ServiceExchange, sandbox.Fault{Hang: true})
+	r, env := linkedWithHangingExchange(t, bin)
 
 	cmd := exec.Command(bin, "accounts", "verify", "contoso", "--wait", "1m")
 	cmd.Env = append(env, "GOTRACEBACK=system")
@@ -204,4 +195,23 @@ func TestKeyLeaksFindsKeys(t *testing.T) {
 	if leaks := keyLeaks("goroutine 1 [running]: main.main() 0xc000012345", keys); len(leaks) > 0 {
 		t.Errorf("clean text reported as a leak: %v", leaks)
 	}
+}
+
+// linkedWithHangingExchange is a sandbox rig with the account contoso linked
+// by bin and verified-ready, whose Exchange Online never answers: a
+// verification then waits with the decrypted key loaded and the token
+// signed. It returns the rig and bin's environment.
+func linkedWithHangingExchange(t *testing.T, bin string) (*rig, []string) {
+	t.Helper()
+	r := newRig(t)
+	appID := r.app()
+	env := r.binEnv()
+	cert := filepath.Join(r.dir, "c.cer")
+	if o := runBin(t, bin, env, 0, "link", "microsoft", "--name", "contoso", "--app-id", appID, "--tenant-id", r.sb.TenantID(),
+		"--org", r.sb.Domain(), "--cert-out", cert); o.code != 0 {
+		t.Fatalf("link: exit %d\n%s", o.code, o.out)
+	}
+	r.upload(appID, cert)
+	r.sb.SetFault(sandbox.ServiceExchange, sandbox.Fault{Hang: true})
+	return r, env
 }
